@@ -97,3 +97,112 @@ export interface Reason extends Diagnostic {
   /** How much this reason weighs on the verdict: `info` explains, `warning` weakens, `error` breaks. */
   severity: 'info' | 'warning' | 'error';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evidence: what the verdict was built from, for the popup's details and the CLI's --json.
+
+export interface MxHostEvidence {
+  host: string;
+  preference: number;
+  /** The MTA-STS pattern this host matched, null when a policy exists and none matched. */
+  mtaStsPattern?: string | null;
+  /** Provider id from the providers table, when the host belongs to a known provider. */
+  provider?: string;
+}
+
+export interface MxEvidence {
+  /** How the MX query ended (see DnsClass). */
+  status: DnsClass;
+  /** Usable hosts, lowest preference first. For an implicit MX: the domain itself at 0. */
+  hosts: MxHostEvidence[];
+  implicit: boolean;
+  nullMx: boolean;
+}
+
+export type MtaStsMode = 'enforce' | 'testing' | 'none';
+
+export interface MtaStsPolicy {
+  version: 'STSv1';
+  mode: MtaStsMode;
+  mx: string[];
+  maxAge: number;
+}
+
+export interface MtaStsEvidence {
+  /** The `_mta-sts` TXT RRset: absent, one valid record, invalid, or the lookup failed. */
+  record: 'absent' | 'valid' | 'invalid' | 'lookup-failed';
+  id?: string;
+  /**
+   * The policy file: `not-checked` when the extension lacks the permission to fetch it,
+   * `fetched` / `cached`, `fetch-failed`, `invalid`, or `not-applicable` without a record.
+   */
+  policy: 'not-checked' | 'fetched' | 'cached' | 'fetch-failed' | 'invalid' | 'not-applicable';
+  policyUrl?: string;
+  mode?: MtaStsMode;
+  mx?: string[];
+  maxAge?: number;
+  /** Why the fetch or the parse failed, as a diagnostic. */
+  problem?: Diagnostic;
+  warnings: Diagnostic[];
+}
+
+export type DaneHostStatus =
+  | 'dane'             // secure, usable TLSA: DANE senders require TLS and pin the certificate
+  | 'unusable-tlsa'    // secure TLSA RRset, but no usable record: TLS mandatory, not authenticated
+  | 'no-tlsa'          // secure denial of TLSA: no DANE for this host
+  | 'insecure'         // the host's address or TLSA answers are not DNSSEC-signed
+  | 'dnssec-failure'   // SERVFAIL on a signed zone: DANE senders will skip or defer this host
+  | 'lookup-failed';   // timeout or resolver error
+
+export interface DaneHostEvidence {
+  host: string;
+  status: DaneHostStatus;
+  /** The TLSA base name actually queried (CNAME-expanded when the chain is secure). */
+  tlsaName?: string;
+  usages: number[];
+}
+
+export interface DaneEvidence {
+  /** Whether the MX RRset (or the implicit-MX address answer) was DNSSEC-secure. */
+  mxSecure: boolean;
+  hosts: DaneHostEvidence[];
+}
+
+export interface TlsRptEvidence {
+  record: 'absent' | 'valid' | 'no-usable-rua' | 'invalid' | 'lookup-failed';
+  rua: string[];
+}
+
+export interface ProviderEvidence {
+  id: string;
+  name: string;
+  /** Public source of what this provider supports. */
+  source: string;
+}
+
+export interface Evidence {
+  mx: MxEvidence;
+  mtaSts: MtaStsEvidence;
+  dane: DaneEvidence;
+  tlsRpt: TlsRptEvidence;
+  /** Set when every MX host belongs to one known provider. */
+  provider?: ProviderEvidence;
+  /** The sender capabilities the verdict was computed for, when the caller gave them. */
+  sender?: SenderCapabilities;
+}
+
+export interface Assessment {
+  /** The policy domain as queried: lower-case A-labels, no trailing dot. */
+  domain: string;
+  /** The domain as the user wrote it, when it differs (an IDN in U-labels). */
+  displayDomain?: string;
+  level: Level;
+  /** The mechanism that gives the level, when one does. */
+  mechanism?: 'dane' | 'mta-sts' | 'provider';
+  /** Most important first. reasons[0] is the one-line explanation. */
+  reasons: Reason[];
+  evidence: Evidence;
+  /** Epoch milliseconds. */
+  checkedAt: number;
+  expiresAt: number;
+}

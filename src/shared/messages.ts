@@ -1,0 +1,87 @@
+// The one message protocol between content scripts, the background service worker and the
+// extension pages. Direction is in the name (cs = content script, bg = background, ui = popup,
+// options, welcome). Every message crossing a boundary is validated by the receiver
+// (see validate.ts); these types are the contract.
+import type { Assessment, Level, OrgLevel } from '../core/types.ts';
+
+export type ProviderId = 'gmail' | 'outlook' | 'yahoo';
+export type RecipientField = 'to' | 'cc' | 'bcc' | 'unknown';
+
+/** A level as the extension shows it: core's levels, the org's levels, or still checking. */
+export type DisplayLevel = Level | OrgLevel | 'checking';
+
+export interface ComposeRecipient {
+  /** The address as read from the page (trimmed, at most 320 characters). */
+  address: string;
+  field: RecipientField;
+  /** Typed or pasted but not yet turned into a chip. */
+  pending: boolean;
+}
+
+// ----- content script -> background -------------------------------------------------------
+export interface CsComposeUpdate {
+  type: 'cs/compose-update';
+  composeId: string;
+  provider: ProviderId;
+  recipients: ComposeRecipient[];
+  /** False when a compose was found but none of its recipient fields were (adapter drift). */
+  fieldsFound: boolean;
+}
+export interface CsComposeClosed { type: 'cs/compose-closed'; composeId: string }
+/** The user is working in this compose: it becomes the tab's active compose. */
+export interface CsComposeFocus { type: 'cs/compose-focus'; composeId: string }
+export type CsToBg = CsComposeUpdate | CsComposeClosed | CsComposeFocus;
+
+// ----- background -> content script -------------------------------------------------------
+export interface RecipientVerdict {
+  address: string;
+  domain: string;
+  level: DisplayLevel;
+  /** One plain sentence for the level of this recipient. */
+  summary: string;
+}
+export interface ComposeSummary {
+  /** The worst level among the recipients; null when there are none. */
+  level: DisplayLevel | null;
+  total: number;
+  /** Recipients whose level is at or below the warning threshold (or not yet known). */
+  notProtected: number;
+  checking: number;
+}
+export interface BgComposeVerdicts {
+  type: 'bg/compose-verdicts';
+  composeId: string;
+  summary: ComposeSummary;
+  recipients: RecipientVerdict[];
+}
+export type BgToCs = BgComposeVerdicts;
+
+// ----- extension pages -> background (with responses) ---------------------------------------
+export interface UiGetTabState { type: 'ui/get-tab-state'; tabId: number }
+export interface UiRecheck { type: 'ui/recheck'; domains: string[] }
+export interface UiCheckManual { type: 'ui/check-manual'; input: string }
+export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual;
+
+export interface ComposeView {
+  composeId: string;
+  provider: ProviderId;
+  active: boolean;
+  summary: ComposeSummary;
+  recipients: RecipientVerdict[];
+}
+export interface TabStateResponse {
+  /** Null when the tab is not a supported webmail. */
+  provider: ProviderId | null;
+  composes: ComposeView[];
+  /** Full assessments by domain, for the details view. */
+  assessments: Record<string, Assessment>;
+  /** Whether the optional permission to fetch MTA-STS policy files is granted. */
+  policyFetchGranted: boolean;
+}
+export interface CheckManualResponse { assessments: Assessment[]; error?: string }
+
+export interface UiResponses {
+  'ui/get-tab-state': TabStateResponse;
+  'ui/recheck': { ok: true };
+  'ui/check-manual': CheckManualResponse;
+}

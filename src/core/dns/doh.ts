@@ -1,0 +1,178 @@
+// The DoH resolver: failover across the configured resolvers, CNAME chasing, record decoding,
+// and the mapping of every failure to a DnsResult (the engine never sees an exception).
+import type { Answer } from '@dnsquery/dns-packet';
+import type { DnsOutcome, DnsResult, FetchLike, RecordData, Resolver, RRType } from '../types.ts';
+import { createLimiter } from './limiter.ts';
+import { canonicalWireName, normalizeName } from './names.ts';
+import { exchange, type Exchange } from './transport.ts';
+import { negativeTtl, readRecord, type DecodedResponse } from './wire.ts';
+
+export interface DohResolverOptions {
+  /** RFC 8484 endpoints (URI templates without variables), tried in order. */
+  urls: string[];
+  fetch: FetchLike;
+  /** Per HTTP attempt. Default 2500 ms. */
+  timeoutMs?: number;
+  /** Default GET (cacheable, RFC 8484 s4.1). */
+  method?: 'GET' | 'POST';
+  /** Concurrent HTTP requests; the rest wait in a queue. Default 8. */
+  maxInFlight?: number;
+  /** Called for every HTTP request sent (tests, the benchmark, debugging). */
+  onQuery?: (e: { name: string; type: RRType; url: string }) => void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 2500;
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+/** CNAME links followed for one query before giving up (resolvers use similar small limits). */
+export const MAX_CNAME_HOPS = 8;
+/** Negative TTL when a denial carries no SOA (RFC 2308 s5 needs one; some servers omit it). */
+export const DEFAULT_NEGATIVE_TTL = 60;
+/** How long a SERVFAIL may be reused (RFC 2308 s7.1 allows up to five minutes; keep it short). */
+export const SERVFAIL_TTL = 30;
+
+const RCODE_NXDOMAIN = 3;
+
+type Failure = { kind: 'servfail' | 'timeout' | 'error'; url?: string; error: string };
+
+function failed<T extends RRType>(name: string, type: T, failure: Failure, cnames: string[]): DnsResult<T> {
+  const result: DnsResult<T> = {
+    name,
+    type,
+    outcome: failure.kind,
+    secure: false,
+    records: [],
+    ttl: failure.kind === 'servfail' ? SERVFAIL_TTL : 0,
+    cnames,
+    error: failure.error,
+  };
+  if (failure.url) result.resolver = failure.url;
+  return result;
+}
+
+function sameName(a: string, b: string): boolean {
+  return canonicalWireName(a) === b;
+}
+
+export function createDohResolver(options: DohResolverOptions): Resolver {
+  const urls = options.urls.filter((url) => typeof url === 'string' && url !== '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const method = options.method ?? 'GET';
+  const limiter = createLimiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  // "One retry, failover": every resolver once, in order; a lone resolver is tried twice.
+  const attemptUrls = urls.length === 1 ? [urls[0] as string, urls[0] as string] : urls;
+
+  const notify = (name: string, type: RRType, url: string) => {
+    try {
+      options.onQuery?.({ name, type, url });
+    } catch {
+      // An observer's bug must not change the lookup.
+    }
+  };
+
+  /** Asks each resolver in turn until one gives NOERROR or NXDOMAIN. */
+  async function ask(name: string, type: RRType, signal?: AbortSignal): Promise<{ ok: true; url: string; message: DecodedResponse } | { ok: false; failure: Failure }> {
+    let last: Failure = { kind: 'error', error: 'No DoH resolver is configured.' };
+    for (const url of attemptUrls) {
+      let result: Exchange;
+      try {
+        result = await limiter.run(() => {
+          notify(name, type, url);
+          return exchange(url, name, type, { fetch: options.fetch, method, timeoutMs, signal });
+        }, signal);
+      } catch {
+        result = { kind: 'aborted' };
+      }
+      if (result.kind === 'aborted') return { ok: false, failure: { kind: 'error', error: 'The query was aborted.' } };
+      if (result.kind === 'dns') {
+        const rcode = result.message.rcode;
+        if (rcode === 0 || rcode === RCODE_NXDOMAIN) return { ok: true, url, message: result.message };
+        // SERVFAIL may be one broken resolver rather than a broken zone: ask the next one too.
+        const what = rcode === 2 ? 'SERVFAIL' : `RCODE ${rcode}`;
+        last = { kind: 'servfail', url, error: `The resolver answered ${what} for ${name} ${type}.` };
+        continue;
+      }
+      last = { kind: result.kind, url, error: result.error };
+    }
+    return { ok: false, failure: last };
+  }
+
+  async function query<T extends RRType>(rawName: string, type: T, signal?: AbortSignal): Promise<DnsResult<T>> {
+    const checked = normalizeName(rawName);
+    const name = checked.ok ? checked.name : String(rawName);
+    if (!checked.ok) return failed(name, type, { kind: 'error', error: checked.error }, []);
+
+    const cnames: string[] = [];
+    const seen = new Set([name]);
+    let secure = true;
+    let ttl = Number.POSITIVE_INFINITY;
+    let current = name;
+
+    for (;;) {
+      const asked = await ask(current, type, signal);
+      if (!asked.ok) return failed(name, type, asked.failure, cnames);
+      const { message, url } = asked;
+      secure &&= message.authenticData;
+
+      // Walk the answer section from `current` along CNAMEs (RFC 1034 s3.6.2, s4.3.2).
+      let owner = current;
+      let records: RecordData[T][] = [];
+      for (;;) {
+        const matching = message.answers.filter((rr: Answer) => rr.type === type && sameName(rr.name, owner));
+        if (matching.length > 0) {
+          for (const rr of matching) {
+            const record = readRecord(type, rr);
+            if (record === null) return failed(name, type, { kind: 'error', url, error: `A malformed ${type} record for ${owner} was received.` }, cnames);
+            records.push(record);
+            ttl = Math.min(ttl, rr.ttl ?? 0);
+          }
+          break;
+        }
+        const alias = type === 'CNAME' ? undefined : message.answers.find((rr) => rr.type === 'CNAME' && sameName(rr.name, owner));
+        if (!alias || typeof alias.data !== 'string') break;
+        const target = canonicalWireName(alias.data);
+        if (seen.has(target)) return failed(name, type, { kind: 'servfail', url, error: `The CNAME chain of ${name} loops at ${target}.` }, cnames);
+        if (cnames.length >= MAX_CNAME_HOPS) return failed(name, type, { kind: 'servfail', url, error: `The CNAME chain of ${name} is longer than ${MAX_CNAME_HOPS} links.` }, cnames);
+        seen.add(target);
+        cnames.push(target);
+        ttl = Math.min(ttl, alias.ttl ?? 0);
+        owner = target;
+      }
+
+      const denialTtl = negativeTtl(message.authorities);
+      if (records.length === 0 && message.rcode === 0 && owner !== current && denialTtl === undefined) {
+        // The chain stops at a name this answer says nothing about (no records, no SOA proving
+        // their absence): ask about the target itself.
+        current = owner;
+        continue;
+      }
+
+      let outcome: DnsOutcome = 'answer';
+      if (message.rcode === RCODE_NXDOMAIN) {
+        outcome = 'nxdomain';
+        records = [];
+      } else if (records.length === 0) {
+        outcome = 'nodata';
+      }
+      if (outcome !== 'answer') ttl = Math.min(ttl, denialTtl ?? DEFAULT_NEGATIVE_TTL);
+      return {
+        name,
+        type,
+        outcome,
+        secure,
+        records,
+        ttl: Math.max(0, Math.floor(Number.isFinite(ttl) ? ttl : DEFAULT_NEGATIVE_TTL)),
+        cnames,
+        resolver: url,
+      };
+    }
+  }
+
+  return {
+    query<T extends RRType>(name: string, type: T, signal?: AbortSignal): Promise<DnsResult<T>> {
+      // Belt and braces: the contract is "never throws", whatever a fetch implementation does.
+      return query(name, type, signal).catch((e: unknown) =>
+        failed(String(name), type, { kind: 'error', error: `The lookup failed unexpectedly: ${e instanceof Error ? e.message : String(e)}.` }, []),
+      );
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// One DoH exchange over HTTP (RFC 8484): build the request, enforce the timeout and the size
+// cap, check the media type, decode, and check that the answer belongs to our question.
+import type { FetchLike, RRType } from '../types.ts';
+import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
+
+export const DNS_MESSAGE = 'application/dns-message';
+/** Largest DoH response body accepted (DNS messages are at most 65535 octets, RFC 1035 s4.2.2). */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export type Exchange =
+  | { kind: 'dns'; url: string; message: DecodedResponse }
+  | { kind: 'timeout'; url: string; error: string }
+  | { kind: 'error'; url: string; error: string }
+  | { kind: 'aborted' };
+
+export interface ExchangeOptions {
+  fetch: FetchLike;
+  method: 'GET' | 'POST';
+  timeoutMs: number;
+  /** The caller's signal: aborting it abandons the exchange. */
+  signal?: AbortSignal;
+}
+
+function describe(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the resolver';
+  }
+}
+
+function requestFor(url: string, query: Uint8Array, method: 'GET' | 'POST', signal: AbortSignal): { url: string; init: RequestInit } {
+  const init: RequestInit = {
+    method,
+    headers: method === 'POST' ? { accept: DNS_MESSAGE, 'content-type': DNS_MESSAGE } : { accept: DNS_MESSAGE },
+    // No cookies or HTTP auth towards the resolver; our own cache does the caching (and the
+    // browser's HTTP cache would write queried domains to disk); a DoH endpoint never redirects.
+    credentials: 'omit',
+    cache: 'no-store',
+    redirect: 'error',
+    signal,
+  };
+  if (method === 'POST') {
+    init.body = query as unknown as BodyInit;
+    return { url, init };
+  }
+  const separator = url.includes('?') ? '&' : '?';
+  return { url: `${url}${separator}dns=${base64url(query)}`, init };
+}
+
+async function readCapped(response: Response, host: string): Promise<Uint8Array | string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    return `${host} sent a response of ${declared} bytes, more than the ${MAX_RESPONSE_BYTES} allowed.`;
+  }
+  const tooLarge = `${host} sent a response larger than the ${MAX_RESPONSE_BYTES} bytes allowed.`;
+  const body = response.body;
+  if (!body) {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    return whole.length > MAX_RESPONSE_BYTES ? tooLarge : whole;
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, host: string): string | null {
+  if (!message.isResponse) return `${host} sent a DNS message that is not a response.`;
+  if (message.id !== 0) return `${host} answered with DNS ID ${message.id}, not the ID 0 that was sent.`;
+  const question = message.questions[0];
+  if (message.questions.length !== 1 || !question) return `${host} answered without echoing the question.`;
+  const echoed = question.name.toLowerCase().replace(/\.$/, '');
+  if (echoed !== name || question.type !== type || question.class !== 'IN') {
+    return `${host} answered a different question (${echoed} ${question.type}).`;
+  }
+  // RFC 8484 s6 and RFC 1035 s4.1.1: a truncated answer is incomplete; over HTTP it is an error.
+  if (message.truncated) return `${host} sent a truncated DNS response.`;
+  return null;
+}
+
+/** One HTTP request for `name`/`type` to `url`. Never throws. */
+export async function exchange(url: string, name: string, type: RRType, options: ExchangeOptions): Promise<Exchange> {
+  const { signal } = options;
+  if (signal?.aborted) return { kind: 'aborted' };
+  const host = describe(url);
+  const controller = new AbortController();
+  let timedOut = false;
+  // A promise that settles when this exchange is abandoned, so a fetch implementation that
+  // ignores its signal still cannot hold us past the timeout.
+  let abandon: () => void = () => undefined;
+  const abandoned = new Promise<'abandoned'>((resolve) => {
+    abandon = () => resolve('abandoned');
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+    abandon();
+  }, options.timeoutMs);
+  const onCallerAbort = () => {
+    controller.abort();
+    abandon();
+  };
+  signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+  const work = async (): Promise<Exchange> => {
+    const request = requestFor(url, encodeQuery(name, type), options.method, controller.signal);
+    const response = await options.fetch(request.url, request.init);
+    if (response.status < 200 || response.status > 299) {
+      await response.body?.cancel().catch(() => undefined);
+      return { kind: 'error', url, error: `${host} answered HTTP ${response.status}.` };
+    }
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (mediaType !== DNS_MESSAGE) {
+      await response.body?.cancel().catch(() => undefined);
+      return { kind: 'error', url, error: `${host} answered with content type "${mediaType.slice(0, 60) || 'none'}", not ${DNS_MESSAGE}.` };
+    }
+    const body = await readCapped(response, host);
+    if (typeof body === 'string') return { kind: 'error', url, error: body };
+    const decoded = decodeResponse(body);
+    if (!decoded.ok) return { kind: 'error', url, error: `${host}: ${decoded.error}` };
+    const problem = checkAnswerFits(decoded.message, name, type, host);
+    if (problem) return { kind: 'error', url, error: problem };
+    return { kind: 'dns', url, message: decoded.message };
+  };
+
+  try {
+    const outcome = await Promise.race([work(), abandoned]);
+    if (outcome !== 'abandoned') return outcome;
+  } catch (e) {
+    if (!signal?.aborted && !timedOut) {
+      const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+      const reason = e instanceof Error ? e.message : 'unknown failure';
+      return { kind: 'error', url, error: `${host} could not be reached: ${reason}${cause}.` };
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onCallerAbort);
+  }
+  if (signal?.aborted) return { kind: 'aborted' };
+  return { kind: 'timeout', url, error: `${host} did not answer within ${options.timeoutMs} ms.` };
+}

@@ -1,0 +1,175 @@
+// DANE for SMTP, per MX host (RFC 7672 s2.2; standards.md checklist I1-I9).
+//
+// What a DANE-aware sending server would conclude for each MX host, from DNS alone. A browser
+// cannot open port 25, so nothing here compares a certificate with the TLSA data.
+//
+// Cost: for every host, A, AAAA and TLSA `_25._tcp.<host>` are queried at once, and all hosts
+// start together, so the whole step is ONE round trip after the MX answer. Only a host whose
+// name is a CNAME (forbidden for MX targets by RFC 2181 s10.3, rare in practice) costs a second,
+// serial query:
+// - chain secure: TLSA at the CNAME-expanded name, falling back to the original name's answer,
+//   which is already here (RFC 7672 s2.2.2-2.2.3; dane-13, dane-14);
+// - chain insecure: a CNAME query to learn whether the FIRST link is secure, since one DoH
+//   answer has a single AD bit for the whole chain; if it is, the original name's TLSA applies
+//   (dane-15; the same narrow fallback as KumoMTA's `resolve_secure_cname`).
+// Querying the original name's TLSA in parallel is speculative when the host turns out to be a
+// CNAME, but that answer is exactly the fallback RFC 7672 asks for.
+
+import type { DaneEvidence, DaneHostEvidence, DaneHostStatus, DnsResult, RRType, Resolver } from '../types.ts';
+import { isUsableTlsa } from './tlsa.ts';
+
+export interface DaneInput {
+  /** MX hosts (A-labels), lowest preference first; for an implicit MX, the domain itself. */
+  hosts: string[];
+  /** AD bit of the MX answer (or of the NODATA denial behind an implicit MX). */
+  mxSecure: boolean;
+}
+
+export interface DaneDeps {
+  resolver: Resolver;
+  signal?: AbortSignal;
+}
+
+export interface DaneResult {
+  evidence: DaneEvidence;
+  /** Seconds the evidence may be cached: the smallest TTL of the answers it was built from. */
+  ttl: number;
+  /**
+   * Hosts with neither A nor AAAA records (both answered NODATA or NXDOMAIN): no sender can
+   * reach them (standards B9). For an implicit MX this says the domain has no address at all,
+   * so it is undeliverable. Hosts whose address lookups FAILED are not listed here.
+   */
+  addressless: string[];
+}
+
+/** Used when no answer limits the cache lifetime (no hosts at all). */
+export const DANE_MAX_TTL = 86_400;
+
+/** The port of SMTP between MTAs (RFC 7672 s2.2: `_25._tcp.<TLSA base domain>`). */
+export const tlsaQueryName = (base: string): string => `_25._tcp.${base}`;
+
+export async function evaluateDane(input: DaneInput, deps: DaneDeps): Promise<DaneResult> {
+  const hosts = [...new Set(input.hosts.map(cleanName).filter((host) => host !== ''))];
+  // All hosts start in the same tick: no host waits for another (one round trip in total).
+  const outcomes = await Promise.all(hosts.map((host) => evaluateHost(host, input.mxSecure, deps)));
+  const ttls = outcomes.flatMap((outcome) => outcome.ttls);
+  return {
+    evidence: { mxSecure: input.mxSecure === true, hosts: outcomes.map((outcome) => outcome.evidence) },
+    ttl: ttls.length === 0 ? DANE_MAX_TTL : Math.min(DANE_MAX_TTL, ...ttls),
+    addressless: outcomes.filter((outcome) => outcome.addressless).map((outcome) => outcome.evidence.host),
+  };
+}
+
+interface HostOutcome {
+  evidence: DaneHostEvidence;
+  addressless: boolean;
+  /** TTLs of the answers the status was decided from. */
+  ttls: number[];
+}
+
+async function evaluateHost(host: string, mxSecure: boolean, deps: DaneDeps): Promise<HostOutcome> {
+  const [a, aaaa, tlsaAtHost] = await Promise.all([
+    safeQuery(deps, host, 'A'),
+    safeQuery(deps, host, 'AAAA'),
+    safeQuery(deps, tlsaQueryName(host), 'TLSA'),
+  ]);
+  const consulted: DnsResult[] = [a, aaaa];
+  const done = (status: DaneHostStatus, extra: Partial<DaneHostEvidence> = {}, addressless = false): HostOutcome => ({
+    evidence: { host, status, usages: [], ...extra },
+    addressless,
+    ttls: consulted.map((result) => result.ttl).filter((ttl) => Number.isFinite(ttl) && ttl >= 0),
+  });
+
+  // I9: SERVFAIL from a validating resolver is, in a signed zone, a DNSSEC failure (bogus data):
+  // DANE senders treat the host as unreachable. Without any sign that the zone is signed it is
+  // just a failed lookup.
+  const signed = mxSecure || [a, aaaa, tlsaAtHost].some((result) => result.secure);
+  const failure = (result: DnsResult): DaneHostStatus | undefined => {
+    if (result.outcome === 'timeout' || result.outcome === 'error') return 'lookup-failed';
+    if (result.outcome === 'servfail') return signed ? 'dnssec-failure' : 'lookup-failed';
+    return undefined;
+  };
+
+  // --- Address records (I2) ---
+  const addressFailure = failure(a) === 'lookup-failed' || failure(aaaa) === 'lookup-failed'
+    ? 'lookup-failed'
+    : failure(a) ?? failure(aaaa);
+  if (addressFailure) return done(addressFailure);
+
+  const withAddresses = [a, aaaa].filter(hasRecords);
+  const addressless = withAddresses.length === 0;
+  // A forged denial of one family cannot redirect the client; only the records it will use
+  // must be secure. With no records at all, the denials themselves must be secure.
+  const addressesSecure = addressless ? a.secure && aaaa.secure : withAddresses.every((result) => result.secure);
+  const chain = a.cnames.length > 0 ? a.cnames : aaaa.cnames;
+
+  if (!addressesSecure) {
+    if (chain.length === 0 || addressless) return done('insecure', {}, addressless);
+    // RFC 7672 s2.2.2: the final address records are insecure, but if the first CNAME link is
+    // secure the TLSA records at the ORIGINAL name still apply (dane-15, dane-16).
+    const link = await safeQuery(deps, host, 'CNAME');
+    consulted.push(link);
+    const linkFailure = failure(link);
+    if (linkFailure) return done(linkFailure);
+    if (!(hasRecords(link) && link.secure)) return done('insecure');
+    return fromTlsa(tlsaAtHost, host);
+  }
+
+  // --- TLSA (I3, I4) ---
+  const expanded = chain.length > 0 ? cleanName(chain[chain.length - 1] ?? '') : '';
+  if (expanded !== '' && expanded !== host) {
+    // The whole chain is secure: the CNAME-expanded name is the first TLSA base domain.
+    const atExpanded = await safeQuery(deps, tlsaQueryName(expanded), 'TLSA');
+    const expandedFailure = failure(atExpanded);
+    if (expandedFailure) {
+      // A failure at the first candidate does not move on to the next (standards I4, dane-18).
+      consulted.push(atExpanded);
+      return done(expandedFailure, { tlsaName: expanded }, addressless);
+    }
+    if (hasRecords(atExpanded) && atExpanded.secure) return fromTlsa(atExpanded, expanded);
+    // Insecure or no TLSA at the expanded name: fall back to the original name.
+  }
+  return fromTlsa(tlsaAtHost, host);
+
+  function fromTlsa(result: DnsResult<'TLSA'>, base: string): HostOutcome {
+    consulted.push(result);
+    const usages = [...new Set(result.records.map((record) => record.usage))].sort((x, y) => x - y);
+    const tlsaFailure = failure(result);
+    if (tlsaFailure) return done(tlsaFailure, { tlsaName: base }, addressless);
+    if (!result.secure) return done('insecure', { tlsaName: base, usages }, addressless);
+    if (!hasRecords(result)) return done('no-tlsa', { tlsaName: base }, addressless);
+    const status = result.records.some(isUsableTlsa) ? 'dane' : 'unusable-tlsa';
+    return done(status, { tlsaName: base, usages }, addressless);
+  }
+}
+
+function hasRecords(result: DnsResult): boolean {
+  return result.outcome === 'answer' && result.records.length > 0;
+}
+
+function cleanName(name: string): string {
+  return typeof name === 'string' ? name.trim().toLowerCase().replace(/\.$/, '') : '';
+}
+
+/**
+ * A query that never rejects (except on abort): a resolver that throws, or returns something
+ * malformed, counts as a failed lookup, never as a secure answer.
+ */
+async function safeQuery<T extends RRType>(deps: DaneDeps, name: string, type: T): Promise<DnsResult<T>> {
+  const failed = (error: string): DnsResult<T> => ({ name, type, outcome: 'error', secure: false, records: [], ttl: 0, cnames: [], error });
+  let result: DnsResult<T>;
+  try {
+    result = await deps.resolver.query(name, type, deps.signal);
+  } catch (error) {
+    if (deps.signal?.aborted) throw deps.signal.reason ?? error;
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+  if (typeof result !== 'object' || result === null || typeof result.outcome !== 'string') return failed('malformed resolver result');
+  return {
+    ...result,
+    secure: result.secure === true,
+    records: Array.isArray(result.records) ? result.records : [],
+    cnames: Array.isArray(result.cnames) ? result.cnames : [],
+    ttl: typeof result.ttl === 'number' ? result.ttl : 0,
+  };
+}

@@ -48,10 +48,16 @@ export const DANE_MAX_TTL = 86_400;
 /** The port of SMTP between MTAs (RFC 7672 s2.2: `_25._tcp.<TLSA base domain>`). */
 export const tlsaQueryName = (base: string): string => `_25._tcp.${base}`;
 
+/**
+ * Rejects only when `deps.signal` is aborted; any other failure becomes a host status
+ * (`lookup-failed`, `dnssec-failure`), never an exception and never `dane`.
+ */
 export async function evaluateDane(input: DaneInput, deps: DaneDeps): Promise<DaneResult> {
   const hosts = [...new Set(input.hosts.map(cleanName).filter((host) => host !== ''))];
   // All hosts start in the same tick: no host waits for another (one round trip in total).
   const outcomes = await Promise.all(hosts.map((host) => evaluateHost(host, input.mxSecure, deps)));
+  // An aborted evaluation has no meaningful result (its lookups came back as errors): reject.
+  if (deps.signal?.aborted) throw deps.signal.reason ?? new Error('aborted');
   const ttls = outcomes.flatMap((outcome) => outcome.ttls);
   return {
     evidence: { mxSecure: input.mxSecure === true, hosts: outcomes.map((outcome) => outcome.evidence) },

@@ -76,6 +76,13 @@ export function normalizeDomain(input: string): DomainResult {
     return fail('address.domain-invalid', 'The domain may contain only letters, digits, hyphens and dots.');
   }
 
+  if (display.split('.').some((label) => label === '')) {
+    return fail('address.domain-invalid', 'The domain has an empty label (two dots in a row, or a leading dot).');
+  }
+  if (NUMERIC_LABEL.test(display.slice(display.lastIndexOf('.') + 1))) {
+    return fail('address.domain-ip', 'This is an IP address, not a mail domain.');
+  }
+
   let domain: string;
   try {
     domain = new URL(`http://${display}`).hostname;
@@ -87,7 +94,7 @@ export function normalizeDomain(input: string): DomainResult {
 
   const labels = domain.split('.');
   const last = labels[labels.length - 1] ?? '';
-  if (/^[0-9.]+$/.test(domain) || NUMERIC_LABEL.test(last) || NUMERIC_LABEL.test(display.slice(display.lastIndexOf('.') + 1))) {
+  if (/^[0-9.]+$/.test(domain) || NUMERIC_LABEL.test(last)) {
     return fail('address.domain-ip', 'This is an IP address, not a mail domain.');
   }
   if (labels.some((label) => label === '')) return fail('address.domain-invalid', 'The domain has an empty label (two dots in a row, or a leading dot).');

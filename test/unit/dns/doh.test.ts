@@ -270,6 +270,13 @@ describe('denials and failures', () => {
     expect(fetch.requests).toHaveLength(1);
   });
 
+  it('no configured resolver is an error, not a crash', async () => {
+    const fetch = fakeFetch(() => ({}));
+    const result = await createDohResolver({ urls: [], fetch }).query('example.com', 'A');
+    expect(result).toMatchObject({ outcome: 'error', error: 'No DoH resolver is configured.' });
+    expect(fetch.requests).toHaveLength(0);
+  });
+
   it('never throws, even when fetch throws synchronously', async () => {
     const fetch = (() => {
       throw new Error('boom');

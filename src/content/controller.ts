@@ -1,0 +1,88 @@
+// Wires one adapter to the watcher, the messenger and one badge per compose. Provider-neutral:
+// each provider's entry file (e.g. gmail/main.ts) calls startContentScript with its adapter.
+import type { ProviderAdapter } from './adapter.ts';
+import { Badge } from './badge.ts';
+import { Messenger, parseBgToCs, type Transport } from './messaging.ts';
+import { startWatcher, type ComposeSnapshot, type Watcher, type WatcherOptions } from './watcher.ts';
+
+export interface ContentScriptOptions {
+  adapter: ProviderAdapter;
+  doc: Document;
+  transport: Transport;
+  timing?: Pick<WatcherOptions, 'rootScanDelayMs' | 'readDelayMs' | 'pollMs'>;
+}
+
+export interface ContentScript {
+  readonly watcher: Watcher;
+  /** The badge of a compose (tests and diagnostics). */
+  badge(composeId: string): Badge | undefined;
+  stop(): void;
+}
+
+export function startContentScript(options: ContentScriptOptions): ContentScript {
+  const { adapter, doc, transport } = options;
+  const badges = new Map<string, Badge>();
+  let stopped = false;
+
+  function mountBadge(composeId: string, root: Element): void {
+    const badge = badges.get(composeId);
+    const anchor = adapter.badgeAnchor(root);
+    // Gmail re-renders parts of the compose; put the badge back if it was dropped or moved.
+    if (badge !== undefined && anchor !== null) badge.mount(anchor);
+  }
+
+  function showLocalState(badge: Badge, snapshot: ComposeSnapshot): void {
+    if (!snapshot.fieldsFound) badge.showNoFields();
+    else if (snapshot.recipients.length === 0) badge.showEmpty();
+    else badge.showChecking();
+  }
+
+  // Deferred: the messenger can find the extension gone while the watcher is still starting.
+  const messenger = new Messenger(transport, adapter.provider, () => queueMicrotask(stop));
+
+  const watcher = startWatcher({
+    adapter, doc, ...options.timing,
+    hooks: {
+      opened(composeId, root) {
+        badges.set(composeId, new Badge(doc));
+        mountBadge(composeId, root);
+      },
+      changed(snapshot, root) {
+        const badge = badges.get(snapshot.composeId);
+        if (badge !== undefined) showLocalState(badge, snapshot);
+        mountBadge(snapshot.composeId, root);
+        messenger.update(snapshot);
+      },
+      closed(composeId) {
+        badges.get(composeId)?.destroy();
+        badges.delete(composeId);
+        messenger.closed(composeId);
+      },
+      focused(composeId) {
+        messenger.focus(composeId);
+      },
+      tick() {
+        for (const [id, { root }] of watcher.composes()) mountBadge(id, root);
+        messenger.retryIfFailed();
+      },
+    },
+  });
+
+  const unsubscribe = transport.onMessage((message) => {
+    const verdicts = parseBgToCs(message);
+    // Verdicts for a compose this page does not have (closed, or another frame's) are ignored.
+    if (verdicts === null || stopped) return;
+    badges.get(verdicts.composeId)?.showVerdicts(verdicts);
+  });
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    watcher.stop();
+    for (const badge of badges.values()) badge.destroy();
+    badges.clear();
+  }
+
+  return { watcher, badge: (id) => badges.get(id), stop };
+}

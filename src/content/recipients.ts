@@ -1,0 +1,77 @@
+// Turns what an adapter finds in a compose into the recipient list sent to the background:
+// validated, capped, deduplicated by lower-cased address (webmail.md §7.2).
+import type { ComposeRecipient, RecipientField } from '../shared/messages.ts';
+import type { ProviderAdapter } from './adapter.ts';
+
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets; the protocol caps an address at 320. */
+export const MAX_ADDRESS_LENGTH = 320;
+/** Bound on recipients read from one compose, so a hostile page cannot flood the background. */
+export const MAX_RECIPIENTS = 500;
+
+// Deliberately loose (the background parses properly): a local part, "@", and a domain with a
+// dot or an address literal. Rejects display names, "not-an-email" hovercard ids (Mailvelope's
+// test case), and half-typed words without "@".
+const ADDRESS = /^[^\s@<>()[\]",;:]+@(?:[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:.]+|\[[^\s\]]+\])$/;
+
+/** The address if `raw` (trimmed, `<…>` and quotes stripped) looks like one, else null. */
+export function cleanAddress(raw: string): string | null {
+  let s = raw.trim();
+  // "Jane Doe <jane@example.com>" (classic Gmail hidden input) -> the part in angle brackets.
+  const angle = /<([^<>]*)>\s*$/.exec(s);
+  if (angle?.[1] !== undefined) s = angle[1].trim();
+  s = s.replace(/^['"]+|['"]+$/g, '');
+  if (s.toLowerCase().startsWith('mailto:')) s = s.slice(7);
+  if (s.length === 0 || s.length > MAX_ADDRESS_LENGTH) return null;
+  return ADDRESS.test(s) ? s : null;
+}
+
+/** Typed or pasted text -> the tokens that look like addresses ("a@x.test, b@y.test; c@z.test"). */
+export function splitPending(text: string): string[] {
+  const out: string[] = [];
+  // Bound the work on absurd pastes; 64 KB is far more than any real recipient list.
+  for (const token of text.slice(0, 65_536).split(/[,;\s]+/)) {
+    const address = cleanAddress(token.replace(/^<|>$/g, ''));
+    if (address !== null) out.push(address);
+  }
+  return out;
+}
+
+export interface RecipientRead {
+  recipients: ComposeRecipient[];
+  /** False when the compose has no recognisable recipient field (adapter drift). */
+  fieldsFound: boolean;
+}
+
+/** Re-reads one compose completely. Idempotent; touches only the compose's recipient fields. */
+export function readRecipients(adapter: ProviderAdapter, root: Element): RecipientRead {
+  const fields = adapter.fields(root);
+  const byAddress = new Map<string, ComposeRecipient>();
+  const add = (address: string, field: RecipientField, pending: boolean): void => {
+    const key = address.toLowerCase();
+    const seen = byAddress.get(key);
+    if (seen === undefined) {
+      if (byAddress.size < MAX_RECIPIENTS) byAddress.set(key, { address, field, pending });
+    } else if (seen.pending && !pending) {
+      // A confirmed chip wins over the same address still being typed elsewhere.
+      byAddress.set(key, { address, field, pending });
+    }
+  };
+  for (const { kind, el } of fields) {
+    for (const chip of adapter.chips(el)) {
+      const raw = adapter.readChip(chip);
+      const address = raw === null ? null : cleanAddress(raw);
+      if (address !== null) add(address, kind, false);
+    }
+  }
+  for (const { kind, el } of fields) {
+    for (const address of splitPending(adapter.pendingText(el))) add(address, kind, true);
+  }
+  return { recipients: [...byAddress.values()], fieldsFound: fields.length > 0 };
+}
+
+/** A compact, order-sensitive fingerprint: equal fingerprints mean nothing to emit. */
+export function fingerprint(read: RecipientRead): string {
+  let s = read.fieldsFound ? 'F' : 'N';
+  for (const r of read.recipients) s += `\n${r.field}${r.pending ? '?' : '='}${r.address}`;
+  return s;
+}

@@ -1,0 +1,223 @@
+// The provider-neutral recipient watcher (webmail.md §7.3): a scan at start, one document-level
+// MutationObserver that only (re)finds compose roots, and per compose a scoped MutationObserver,
+// capture-phase input listeners and a slow safety poll. Every trigger re-reads the compose's whole
+// recipient list (idempotent) and emits only when it changed. Per mutation batch the work is a
+// few element checks; the re-read itself is debounced and scoped to the compose's fields.
+import type { ComposeRecipient } from '../shared/messages.ts';
+import type { ProviderAdapter } from './adapter.ts';
+import { OWN_ATTR, isOwnNode } from './own.ts';
+import { fingerprint, readRecipients } from './recipients.ts';
+
+export interface ComposeSnapshot {
+  composeId: string;
+  recipients: ComposeRecipient[];
+  fieldsFound: boolean;
+}
+
+export interface WatcherHooks {
+  /** A compose appeared (called before its first `changed`). */
+  opened(composeId: string, root: Element): void;
+  /** The recipient list of a compose changed (always called once right after `opened`). */
+  changed(snapshot: ComposeSnapshot, root: Element): void;
+  /** A compose was closed (its root left the page). */
+  closed(composeId: string): void;
+  /** The user focused or clicked inside a compose. */
+  focused(composeId: string): void;
+  /** Once per safety poll, after the composes were re-read. */
+  tick?(): void;
+}
+
+export interface WatcherOptions {
+  adapter: ProviderAdapter;
+  doc: Document;
+  hooks: WatcherHooks;
+  /** Delay before re-finding compose roots after a relevant page mutation. */
+  rootScanDelayMs?: number;
+  /** Delay before re-reading a compose after a mutation or an input event. */
+  readDelayMs?: number;
+  /** Safety poll interval (InboxSDK and FlowCrypt poll at 1–2 s). */
+  pollMs?: number;
+}
+
+export interface Watcher {
+  /** Disconnects everything; calls no hooks. */
+  stop(): void;
+  /** Current composes by id (for re-sending snapshots and for tests). */
+  composes(): ReadonlyMap<string, { root: Element; snapshot: ComposeSnapshot | null }>;
+}
+
+// Attributes that can carry a recipient: PeopleKit chip, classic chip span/hidden input, field name.
+const ATTRIBUTE_FILTER = ['data-hovercard-id', 'email', 'value', 'name'];
+const INPUT_EVENTS = ['input', 'paste', 'cut', 'drop', 'keyup', 'focusout', 'click'] as const;
+const FOCUS_EVENTS = ['focusin', 'pointerdown'] as const;
+
+interface ComposeState {
+  id: string;
+  root: Element;
+  abort: AbortController;
+  observer: MutationObserver;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  lastFingerprint: string | null;
+  snapshot: ComposeSnapshot | null;
+}
+
+function isOwnElement(node: Node): boolean {
+  return node.nodeType === 1 && (node as Element).hasAttribute(OWN_ATTR);
+}
+
+/** A childList record that only adds or removes our own badge host. */
+function onlyOwnNodes(record: MutationRecord): boolean {
+  if (record.addedNodes.length === 0 && record.removedNodes.length === 0) return false;
+  for (const n of record.addedNodes) if (!isOwnElement(n)) return false;
+  for (const n of record.removedNodes) if (!isOwnElement(n)) return false;
+  return true;
+}
+
+let generatedKeys = 0;
+const keysByRoot = new WeakMap<Element, string>();
+
+export function startWatcher(options: WatcherOptions): Watcher {
+  const { adapter, doc, hooks } = options;
+  const rootScanDelayMs = options.rootScanDelayMs ?? 150;
+  const readDelayMs = options.readDelayMs ?? 100;
+  const pollMs = options.pollMs ?? 2000;
+  const states = new Map<Element, ComposeState>();
+  const byId = new Map<string, ComposeState>();
+  let scanTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  function keyFor(root: Element): string {
+    const known = keysByRoot.get(root);
+    if (known !== undefined && !byId.has(known)) return known;
+    let key = adapter.composeKey(root) ?? `${adapter.provider}:auto-${++generatedKeys}`;
+    // Two live composes must never share an id (e.g. an inline reply and a popup with equal ids).
+    if (byId.has(key)) key = `${key}#${++generatedKeys}`;
+    keysByRoot.set(root, key);
+    return key;
+  }
+
+  function read(state: ComposeState): void {
+    state.timer = undefined;
+    if (!state.root.isConnected) {
+      close(state, true);
+      return;
+    }
+    const result = readRecipients(adapter, state.root);
+    const fp = fingerprint(result);
+    if (fp === state.lastFingerprint) return;
+    state.lastFingerprint = fp;
+    state.snapshot = { composeId: state.id, recipients: result.recipients, fieldsFound: result.fieldsFound };
+    hooks.changed(state.snapshot, state.root);
+  }
+
+  function scheduleRead(state: ComposeState): void {
+    // Not reset on every trigger: a burst (typing, a paste creating many chips) is read at most
+    // once per delay, and the read after the burst settles it.
+    if (state.timer === undefined && !stopped) state.timer = setTimeout(() => read(state), readDelayMs);
+  }
+
+  function open(root: Element): void {
+    const abort = new AbortController();
+    const state: ComposeState = {
+      id: keyFor(root), root, abort, timer: undefined, lastFingerprint: null, snapshot: null,
+      observer: new MutationObserver((records) => {
+        // Typing in the body yields many records on one target: decide per target once.
+        let skippedTarget: Node | null = null;
+        for (const record of records) {
+          const target = record.target;
+          if (target === skippedTarget) continue;
+          if (isOwnNode(target) || adapter.isIrrelevantMutation(target)) {
+            skippedTarget = target;
+            continue;
+          }
+          if (record.type === 'childList' && onlyOwnNodes(record)) continue;
+          scheduleRead(state);
+          return;
+        }
+      }),
+    };
+    states.set(root, state);
+    byId.set(state.id, state);
+    state.observer.observe(root, {
+      childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTE_FILTER,
+    });
+    const listenerOptions = { capture: true, passive: true, signal: abort.signal };
+    const onInput = (event: Event): void => {
+      if (event.target !== null && adapter.isRecipientTarget(event.target as Node)) scheduleRead(state);
+    };
+    for (const type of INPUT_EVENTS) root.addEventListener(type, onInput, listenerOptions);
+    const onFocus = (): void => hooks.focused(state.id);
+    for (const type of FOCUS_EVENTS) root.addEventListener(type, onFocus, listenerOptions);
+    hooks.opened(state.id, root);
+    read(state);
+  }
+
+  function close(state: ComposeState, notify: boolean): void {
+    state.abort.abort();
+    state.observer.disconnect();
+    if (state.timer !== undefined) clearTimeout(state.timer);
+    state.timer = undefined;
+    states.delete(state.root);
+    byId.delete(state.id);
+    if (notify) hooks.closed(state.id);
+  }
+
+  function closeDisconnected(): void {
+    for (const state of [...states.values()]) if (!state.root.isConnected) close(state, true);
+  }
+
+  function scanRoots(): void {
+    scanTimer = undefined;
+    if (stopped) return;
+    closeDisconnected();
+    for (const root of adapter.findComposeRoots(doc)) if (!states.has(root)) open(root);
+  }
+
+  function scheduleScan(): void {
+    if (scanTimer === undefined && !stopped) scanTimer = setTimeout(scanRoots, rootScanDelayMs);
+  }
+
+  const pageObserver = new MutationObserver((records) => {
+    let removed = false;
+    let added = false;
+    for (const record of records) {
+      if (record.removedNodes.length > 0) removed = true;
+      if (added) continue;
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1 && !isOwnElement(node) && adapter.mayContainComposeRoot(node as Element)) {
+          added = true;
+          break;
+        }
+      }
+    }
+    // O(number of composes): a closed compose is noticed at once, without a page-wide query.
+    if (removed && states.size > 0) closeDisconnected();
+    if (added) scheduleScan();
+  });
+  pageObserver.observe(doc, { childList: true, subtree: true });
+
+  const poll = setInterval(() => {
+    if (stopped) return;
+    scanRoots();
+    // A hidden tab changes nothing the user sees; the next visible poll catches up.
+    if (!doc.hidden) for (const state of [...states.values()]) read(state);
+    hooks.tick?.();
+  }, pollMs);
+
+  scanRoots();
+
+  return {
+    stop() {
+      stopped = true;
+      pageObserver.disconnect();
+      clearInterval(poll);
+      if (scanTimer !== undefined) clearTimeout(scanTimer);
+      for (const state of [...states.values()]) close(state, false);
+    },
+    composes() {
+      const out = new Map<string, { root: Element; snapshot: ComposeSnapshot | null }>();
+      for (const s of byId.values()) out.set(s.id, { root: s.root, snapshot: s.snapshot });
+      return out;
+    },
+  };
+}

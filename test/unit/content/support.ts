@@ -1,0 +1,128 @@
+// Test support for the content-script tests (happy-dom): fixture loading without HTML sinks,
+// a chrome.i18n stand-in backed by src/content/locale/en.json, and a fake message transport.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CsToBg } from '../../../src/shared/messages.ts';
+import type { Transport } from '../../../src/content/messaging.ts';
+
+// Paths, not URL objects: under happy-dom the global URL is the DOM's, which node:fs rejects.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const FIXTURES = join(HERE, '../../fixtures/gmail');
+
+/** Replaces the test document's body with the fixture's body (parsed, never assigned as HTML). */
+export function loadFixture(name: string): void {
+  const html = readFileSync(join(FIXTURES, name), 'utf8');
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  document.body.className = parsed.body.className;
+  document.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => document.importNode(n, true)));
+}
+
+interface LocaleEntry { message: string; placeholders?: Record<string, { content: string }> }
+const locale = JSON.parse(readFileSync(join(HERE, '../../../src/content/locale/en.json'), 'utf8')) as Record<string, LocaleEntry>;
+
+/** chrome.i18n.getMessage semantics for named placeholders whose content is $1…$9. */
+export function getMessage(key: string, substitutions?: string | string[]): string {
+  const entry = locale[key];
+  if (entry === undefined) return '';
+  const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
+  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_m, name: string) => {
+    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
+    return content.replace(/\$(\d)/g, (_n, d: string) => subs[Number(d) - 1] ?? '');
+  });
+}
+
+export function installI18n(): void {
+  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage } };
+}
+
+export class FakeTransport implements Transport {
+  readonly sent: CsToBg[] = [];
+  failing = false;
+  isAlive = true;
+  private readonly listeners = new Set<(message: unknown) => void>();
+
+  send(message: CsToBg): Promise<unknown> {
+    this.sent.push(structuredClone(message));
+    return this.failing ? Promise.reject(new Error('Could not establish connection. Receiving end does not exist.')) : Promise.resolve(undefined);
+  }
+  onMessage(listener: (message: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  alive(): boolean {
+    return this.isAlive;
+  }
+  /** Delivers a message as if the background had sent it to this tab. */
+  deliver(message: unknown): void {
+    for (const l of this.listeners) l(message);
+  }
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+  updates(composeId?: string): Extract<CsToBg, { type: 'cs/compose-update' }>[] {
+    return this.sent.filter((m): m is Extract<CsToBg, { type: 'cs/compose-update' }> =>
+      m.type === 'cs/compose-update' && (composeId === undefined || m.composeId === composeId));
+  }
+  clear(): void {
+    this.sent.length = 0;
+  }
+}
+
+/** The recipients of an update as compact strings: "to:jane@example.com" or "to?:typed@x" (pending). */
+export function brief(update: { recipients: { address: string; field: string; pending: boolean }[] } | undefined): string[] {
+  return (update?.recipients ?? []).map((r) => `${r.field}${r.pending ? '?' : ''}:${r.address}`);
+}
+
+// ----- scripting Gmail-like behaviour on the fixtures --------------------------------------
+
+export function composeById(id: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-testid="compose-${id}"]`);
+  if (el === null) throw new Error(`no compose ${id}`);
+  return el;
+}
+
+export function comboboxOf(compose: Element, field: 'to' | 'cc' | 'bcc'): HTMLInputElement {
+  const input = compose.querySelector<HTMLInputElement>(`div[name="${field}"] input[role="combobox"]`);
+  if (input === null) throw new Error(`no ${field} input`);
+  return input;
+}
+
+/** Types text into a recipient input the way a user does: value changes, then an input event. */
+export function type(input: HTMLInputElement, text: string): void {
+  input.value += text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+export function paste(input: HTMLInputElement, text: string): void {
+  input.dispatchEvent(new Event('paste', { bubbles: true }));
+  input.value += text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/** What Gmail does on Enter: the typed address becomes a PeopleKit chip, the input empties. */
+export function confirmAsChip(input: HTMLInputElement): void {
+  const address = input.value.trim();
+  const wrapper = document.createElement('div');
+  wrapper.className = 'agh';
+  const chip = document.createElement('div');
+  chip.className = 'afV';
+  chip.setAttribute('role', 'option');
+  chip.setAttribute('data-name', address);
+  chip.setAttribute('data-hovercard-id', address);
+  const remove = document.createElement('div');
+  remove.className = 'afX';
+  remove.setAttribute('role', 'button');
+  remove.setAttribute('aria-label', `Remove ${address}`);
+  chip.append(address, remove);
+  wrapper.append(chip);
+  input.before(wrapper);
+  input.value = '';
+  input.dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter', bubbles: true }));
+}
+
+export function removeChip(compose: Element, address: string): void {
+  const chip = compose.querySelector(`[role="option"][data-hovercard-id="${address}"]`);
+  if (chip === null) throw new Error(`no chip ${address}`);
+  (chip.closest('.agh') ?? chip).remove();
+}

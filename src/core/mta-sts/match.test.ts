@@ -17,6 +17,9 @@ describe('MX pattern matching (RFC 8461 s4.1)', () => {
     expect(mxMatchesPattern('*.xn--bcher-kva.example', 'MX.BÜCHER.example.')).toBe(true);
     expect(normalizeMxHost('MX.Bücher.Example.')).toBe('mx.xn--bcher-kva.example');
     expect(normalizeMxHost('[192.0.2.1]')).toBeNull();
+    for (const trick of ['mx.bücher.example/x', 'a@mx.bücher.example', 'mx.bücher.example:25', 'mx.bücher.example?', 'mx bücher.example']) {
+      expect(normalizeMxHost(trick), trick).toBeNull();
+    }
     expect(normalizeMxHost('')).toBeNull();
   });
 

@@ -26,7 +26,9 @@ export function isValidMxPattern(pattern: string): boolean {
 export function normalizeMxHost(host: string): string | null {
   let name = host.endsWith('.') ? host.slice(0, -1) : host;
   if (/[\u0080-\uffff]/.test(name)) {
-    // U-label host: IDNA (UTS-46) to A-labels through the WHATWG URL parser.
+    // U-label host: IDNA (UTS-46) to A-labels through the WHATWG URL parser. Only name
+    // characters may reach it: "bücher.example/x" would otherwise come back as a bare host.
+    if (/[^A-Za-z0-9.\-\u0080-\uffff]/.test(name)) return null;
     try {
       name = new URL(`http://${name}`).hostname;
     } catch {

@@ -1,0 +1,44 @@
+// I8, I9, section 0: the domain-level DANE conclusion.
+
+import { describe, expect, it } from 'vitest';
+import { summarizeDane } from '../../../src/core/dane/index.ts';
+import type { DaneHostStatus } from '../../../src/core/types.ts';
+
+const evidence = (mxSecure: boolean, ...statuses: DaneHostStatus[]) => ({
+  mxSecure,
+  hosts: statuses.map((status, i) => ({ host: `mx${i}.example.org`, status, usages: [] })),
+});
+
+describe('summarizeDane', () => {
+  it('I8: all only when the MX is signed and EVERY host has usable TLSA', () => {
+    expect(summarizeDane(evidence(true, 'dane', 'dane'))).toBe('all');
+    expect(summarizeDane(evidence(true, 'dane', 'insecure'))).toBe('partial'); // dane-09
+    expect(summarizeDane(evidence(true, 'dane', 'no-tlsa'))).toBe('partial');
+    expect(summarizeDane(evidence(true, 'dane', 'lookup-failed'))).toBe('partial');
+  });
+
+  it('section 0: "DANE (MX unsigned)" is never all', () => {
+    expect(summarizeDane(evidence(false, 'dane', 'dane'))).toBe('partial');
+  });
+
+  it('I4/I8: unusable TLSA means TLS required but not authenticated: partial, not all', () => {
+    expect(summarizeDane(evidence(true, 'unusable-tlsa'))).toBe('partial');
+    expect(summarizeDane(evidence(true, 'dane', 'unusable-tlsa'))).toBe('partial');
+  });
+
+  it('I9: any DNSSEC failure is reported as a failure, even next to DANE hosts', () => {
+    expect(summarizeDane(evidence(true, 'dnssec-failure', 'dnssec-failure'))).toBe('failure'); // dane-07
+    expect(summarizeDane(evidence(true, 'dane', 'dnssec-failure'))).toBe('failure');
+  });
+
+  it('none without any secure TLSA, or without hosts', () => {
+    expect(summarizeDane(evidence(true, 'no-tlsa', 'insecure'))).toBe('none');
+    expect(summarizeDane(evidence(true, 'lookup-failed'))).toBe('none');
+    expect(summarizeDane(evidence(true))).toBe('none');
+  });
+
+  it('ignoreHosts leaves unreachable hosts out of the count', () => {
+    expect(summarizeDane(evidence(true, 'dane', 'no-tlsa'), { ignoreHosts: ['mx1.example.org'] })).toBe('all');
+    expect(summarizeDane(evidence(true, 'no-tlsa'), { ignoreHosts: ['mx0.example.org'] })).toBe('none');
+  });
+});

@@ -1,0 +1,204 @@
+// A real fetch for Node over node:https, for code that takes an injected FetchLike (the engine's
+// MTA-STS policy fetch). Differences from Node's global fetch that matter here:
+// - the connection address can come from our own resolver (`lookup`, e.g. DoH), while SNI, the
+//   Host header and certificate name checks keep using the URL's hostname;
+// - the trust anchors can be given per instance (`ca`);
+// - the body is a pull-based ReadableStream over the socket: a consumer that stops reading stops
+//   the download (TCP backpressure) and cancel() closes the connection.
+// Redirects are never followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"):
+// redirect 'manual' returns the 3xx response, anything else rejects.
+// Self-contained on purpose (only node:https and web globals) so it can be copied into src/cli.
+import { request, type RequestOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import type { FetchLike } from '../core/types.ts';
+
+export interface NodeHttpsFetchOptions {
+  /** Trust anchors (PEM). Default: Node's CA store plus NODE_EXTRA_CA_CERTS. */
+  ca?: string | string[];
+  /** Resolves a hostname to the IP address to connect to. Default: the OS resolver. */
+  lookup?: (hostname: string) => Promise<string>;
+  /** Connect to this port instead of the URL's (e.g. a test server on a random port). */
+  port?: number;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+function fetchFailed(message: string, cause?: unknown): TypeError {
+  // Like fetch: network-level failures (DNS, TCP, TLS, redirect refused) reject with TypeError.
+  return new TypeError(message, cause === undefined ? undefined : { cause });
+}
+
+function headersFrom(raw: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i] as string, raw[i + 1] as string);
+    } catch {
+      // A header the WHATWG Headers class refuses (invalid name/value) is dropped.
+    }
+  }
+  return headers;
+}
+
+function requestBody(body: RequestInit['body']): Uint8Array | string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new TypeError('node-https-fetch: only string, Uint8Array and ArrayBuffer bodies are supported');
+}
+
+interface BodyStream {
+  stream: ReadableStream<Uint8Array>;
+  /** Errors the stream with `reason` (an abort while the body is being read). */
+  fail(reason: unknown): void;
+}
+
+/** Streams an IncomingMessage as a pull-based ReadableStream (pauses the socket when full). */
+function bodyStream(res: IncomingMessage, destroy: () => void): BodyStream {
+  let settled = false;
+  let fail: (reason: unknown) => void = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      fail = (reason) => {
+        if (settled) return;
+        settled = true;
+        controller.error(reason);
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) res.pause();
+      });
+      res.once('end', () => {
+        if (settled) return;
+        settled = true;
+        controller.close();
+      });
+      res.once('error', (error) => fail(fetchFailed('response body failed', error)));
+      // 'close' without 'end': the connection died mid-body.
+      res.once('close', () => { if (!res.complete) fail(fetchFailed('connection closed before the body was complete')); });
+      res.pause();
+    },
+    pull() {
+      res.resume();
+    },
+    cancel() {
+      settled = true;
+      destroy();
+    },
+  }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
+  return { stream, fail: (reason) => fail(reason) };
+}
+
+/** Creates a FetchLike that speaks HTTPS through node:https. */
+export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): FetchLike {
+  return async (input, init = {}) => {
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) throw abortReason(signal);
+
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch (error) {
+      throw fetchFailed(`invalid URL: ${input}`, error);
+    }
+    if (url.protocol !== 'https:') throw fetchFailed(`only https: URLs are supported: ${url.protocol}`);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const method = (init.method ?? 'GET').toUpperCase();
+    const payload = requestBody(init.body);
+    const redirectMode = init.redirect ?? 'follow';
+
+    let address = hostname;
+    if (!isIP(hostname) && options.lookup) {
+      try {
+        address = await options.lookup(hostname);
+      } catch (error) {
+        throw fetchFailed(`could not resolve ${hostname}`, error);
+      }
+      if (signal?.aborted) throw abortReason(signal);
+    }
+
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+    headers.host = url.host; // the URL's name (and port if it has one), never the IP we dial
+    if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+
+    const requestOptions: RequestOptions = {
+      method,
+      host: address,
+      port: options.port ?? (url.port === '' ? 443 : Number(url.port)),
+      path: url.pathname + url.search,
+      headers,
+      agent: false, // one connection per request: nothing pooled across tests or aborts
+    };
+    // SNI and the certificate name check use the URL's hostname (SNI must not be an IP literal).
+    if (!isIP(hostname)) requestOptions.servername = hostname;
+    if (options.ca !== undefined) requestOptions.ca = options.ca;
+
+    return new Promise<Response>((resolvePromise, rejectPromise) => {
+      let done = false;
+      let responseBody: BodyStream | null = null;
+      const req = request(requestOptions);
+      // Before the response: reject the promise; while the body streams: error the stream.
+      const onAbort = (): void => {
+        const reason = abortReason(signal as AbortSignal);
+        responseBody?.fail(reason);
+        req.destroy();
+        if (!done) {
+          done = true;
+          rejectPromise(reason);
+        }
+      };
+      const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Certificate errors, resets, refused connections: TypeError with the Node error as cause.
+      req.once('error', (error) => {
+        cleanup();
+        if (done) return;
+        done = true;
+        rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
+      });
+      req.once('response', (res) => {
+        if (done) {
+          res.destroy();
+          return;
+        }
+        const status = res.statusCode ?? 0;
+        const isRedirect = status >= 300 && status < 400 && res.headers.location !== undefined;
+        if (isRedirect && redirectMode !== 'manual') {
+          done = true;
+          cleanup();
+          req.destroy();
+          rejectPromise(fetchFailed(`redirect to ${res.headers.location} not followed (redirect: ${redirectMode})`));
+          return;
+        }
+        if (status < 200 || status > 599) {
+          done = true;
+          cleanup();
+          req.destroy();
+          rejectPromise(fetchFailed(`unsupported HTTP status ${status}`));
+          return;
+        }
+        const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
+        responseBody = nullBody ? null : bodyStream(res, () => req.destroy());
+        if (nullBody) res.resume();
+        // The abort listener stays until the body is finished, so abort also stops a download.
+        res.once('close', cleanup);
+        const response = new Response(responseBody?.stream ?? null, {
+          status,
+          statusText: res.statusMessage ?? '',
+          headers: headersFrom(res.rawHeaders),
+        });
+        Object.defineProperty(response, 'url', { value: url.href });
+        done = true;
+        resolvePromise(response);
+      });
+      req.end(payload);
+    });
+  };
+}

@@ -1,0 +1,69 @@
+// The extension manifest, one source for Chrome and Firefox (crxjs defineManifest).
+// Variants are chosen by environment variables read by vite.config.ts:
+//   INTRANSIT_BROWSER=firefox  -> background.scripts + gecko id (Firefox has no service_worker key)
+//   INTRANSIT_TEST_BUILD=1     -> https://*/* becomes a required host permission, so end-to-end
+//                                 tests can fetch MTA-STS policies without a person granting it.
+import { readFileSync } from 'node:fs';
+import { defineManifest } from '@crxjs/vite-plugin';
+import pkg from './package.json' with { type: 'json' };
+
+export type TargetBrowser = 'chrome' | 'firefox';
+
+/** base64 DER SubjectPublicKeyInfo; gives the stable ID in keys/EXTENSION_ID.txt (Chrome only). */
+const PUBLIC_KEY = readFileSync(new URL('./keys/extension-public-key.txt', import.meta.url), 'utf8').trim();
+
+export const GECKO_ID = 'intransit@intransit.dev';
+
+/** Supported webmails: where the content script runs (DESIGN.md "Permissions"). */
+export const WEBMAIL_MATCHES = ['https://mail.google.com/*'];
+/** The default DoH resolvers' hosts (src/shared/settings.ts DEFAULT_RESOLVER_URLS). */
+export const RESOLVER_HOSTS = ['https://cloudflare-dns.com/*', 'https://dns.google/*'];
+/** MTA-STS policies live at https://mta-sts.<any domain>/: only "all sites" covers them. */
+export const POLICY_FETCH_ORIGINS = ['https://*/*'];
+
+/** The Gmail content script, emitted as one standalone file (no loader, no web_accessible_resources). */
+export const CONTENT_SCRIPT = 'src/content/gmail/main.ts';
+
+const ICON_SIZES = [16, 32, 48, 128] as const;
+const appIcons = Object.fromEntries(ICON_SIZES.map((s) => [s, `icons/app-${s}.png`]));
+
+export function makeManifest(browser: TargetBrowser, testBuild: boolean, { contentScript = true }: { contentScript?: boolean } = {}) {
+  return defineManifest({
+    manifest_version: 3,
+    name: '__MSG_ext_name__',
+    short_name: 'InTransit',
+    description: '__MSG_ext_description__',
+    version: pkg.version,
+    default_locale: 'en',
+    icons: appIcons,
+    action: {
+      default_icon: { 16: 'icons/app-16.png', 32: 'icons/app-32.png' },
+      default_title: '__MSG_action_title_default__',
+      default_popup: 'src/popup/index.html',
+    },
+    options_ui: { page: 'src/options/index.html', open_in_tab: true },
+    background:
+      browser === 'firefox'
+        ? { scripts: ['src/background/main.ts'], type: 'module' }
+        : { service_worker: 'src/background/main.ts', type: 'module' },
+    content_scripts: contentScript
+      ? [{ matches: WEBMAIL_MATCHES, js: [CONTENT_SCRIPT], run_at: 'document_idle', all_frames: false }]
+      : [],
+    permissions: ['storage'],
+    host_permissions: [...WEBMAIL_MATCHES, ...RESOLVER_HOSTS, ...(testBuild ? POLICY_FETCH_ORIGINS : [])],
+    ...(testBuild ? {} : { optional_host_permissions: POLICY_FETCH_ORIGINS }),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            // 128: optional_host_permissions and storage.session in MV3.
+            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+          },
+        }
+      : {
+          key: PUBLIC_KEY,
+          // 110: action.setBadgeTextColor; 102: storage.session.
+          minimum_chrome_version: '110',
+          storage: { managed_schema: 'managed_schema.json' },
+        }),
+  });
+}

@@ -1,0 +1,98 @@
+// Domain -> Assessment, through src/core, with the hot cache in front and one shared promise per
+// domain in flight (DESIGN.md: concurrent requests for one domain share one promise).
+import type { AssessDeps, Assessment, SenderCapabilities } from '../core/index.ts';
+import type { AssessmentCache } from './assessment-cache.ts';
+
+export type AssessFn = (domain: string, deps: AssessDeps) => Promise<Assessment>;
+
+/** How long a result of an engine crash is kept (never cached long: it says nothing). */
+const CRASH_TTL_MS = 30_000;
+
+export interface AssessmentService {
+  /** The cached assessment for this sender, if fresh. */
+  cached(domain: string, sender: SenderCapabilities | undefined): Assessment | undefined;
+  /** Cached, in flight, or a new assessment. Never rejects. */
+  assess(domain: string, sender: SenderCapabilities | undefined): Promise<Assessment>;
+  inFlight(domain: string, sender: SenderCapabilities | undefined): boolean;
+  /** Drop cached results for these domains (all senders), e.g. "check again". */
+  forget(domains: readonly string[]): Promise<void>;
+  /** Drop everything, e.g. when the policy-fetch permission changes what a check can see. */
+  forgetAll(): Promise<void>;
+}
+
+/** Results depend on what the sender honours, so the cache key includes it. */
+export function cacheKey(domain: string, sender: SenderCapabilities | undefined): string {
+  const s = sender ? `m${sender.mtaSts ? 1 : 0}d${sender.dane ? 1 : 0}` : 'any';
+  return `${s}|${domain}`;
+}
+
+/** A defined result when the engine itself throws (it should not): "could not check". */
+export function crashAssessment(domain: string, error: unknown, now: number): Assessment {
+  return {
+    domain,
+    level: 'unknown',
+    reasons: [{ code: 'extension.engine-error', message: `The check failed: ${String(error).slice(0, 200)}`, severity: 'error' }],
+    evidence: {
+      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
+      mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
+      dane: { mxSecure: false, hosts: [] },
+      tlsRpt: { record: 'lookup-failed', rua: [] },
+    },
+    checkedAt: now,
+    expiresAt: now + CRASH_TTL_MS,
+  };
+}
+
+export function createAssessmentService(options: {
+  assess: AssessFn;
+  cache: AssessmentCache;
+  /** Built per call so a changed resolver or permission applies to the next assessment. */
+  deps: () => Omit<AssessDeps, 'sender'> | Promise<Omit<AssessDeps, 'sender'>>;
+  now?: () => number;
+}): AssessmentService {
+  const { assess, cache } = options;
+  const now = options.now ?? Date.now;
+  const pending = new Map<string, Promise<Assessment>>();
+  /** Bumped by forget*: results of older runs are not written back over a newer request. */
+  let generation = 0;
+
+  return {
+    cached: (domain, sender) => cache.get(cacheKey(domain, sender)),
+    inFlight: (domain, sender) => pending.has(cacheKey(domain, sender)),
+    assess(domain, sender) {
+      const key = cacheKey(domain, sender);
+      const hit = cache.get(key);
+      if (hit) return Promise.resolve(hit);
+      const running = pending.get(key);
+      if (running) return running;
+      const started = generation;
+      const run = (async () => {
+        let result: Assessment;
+        try {
+          const deps: AssessDeps = { ...(await options.deps()), ...(sender ? { sender } : {}) };
+          result = await assess(domain, deps);
+        } catch (error) {
+          result = crashAssessment(domain, error, now());
+        }
+        if (started === generation) await cache.set(key, result).catch(() => undefined);
+        return result;
+      })().finally(() => {
+        if (pending.get(key) === run) pending.delete(key);
+      });
+      pending.set(key, run);
+      return run;
+    },
+    async forget(domains) {
+      generation++;
+      const wanted = new Set(domains);
+      const keys = cache.keys().filter((k) => wanted.has(k.slice(k.indexOf('|') + 1)));
+      for (const k of [...pending.keys()]) if (wanted.has(k.slice(k.indexOf('|') + 1))) pending.delete(k);
+      await cache.delete(keys);
+    },
+    async forgetAll() {
+      generation++;
+      pending.clear();
+      await cache.clear();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The action badge of a tab: the worst level of its active compose as a glyph and a colour, and
+// a title that says it in words (never colour alone).
+import type { ComposeSummary } from '../shared/messages.ts';
+import { t } from '../shared/i18n.ts';
+import { levelColour, levelGlyph, levelIconPaths, levelName } from '../shared/level-display.ts';
+
+export interface BadgeView {
+  text: string;
+  /** Null: leave the badge colour alone (no text shown). */
+  colour: string | null;
+  title: string;
+  /** Null: the default app icon from the manifest. */
+  icon: Record<'16' | '32', string> | null;
+}
+
+export const DEFAULT_ICON: Record<'16' | '32', string> = { 16: '/icons/app-16.png', 32: '/icons/app-32.png' };
+
+/** What the badge shows for a tab whose active compose has this summary (null: no compose). */
+export function badgeView(summary: ComposeSummary | null): BadgeView {
+  if (summary === null) return { text: '', colour: null, title: t('action_title_default'), icon: null };
+  if (summary.level === null || summary.total === 0) {
+    return { text: '', colour: null, title: t('action_title_no_recipients'), icon: null };
+  }
+  const level = summary.level;
+  const words = levelName(level);
+  let title: string;
+  if (summary.notProtected === 0) {
+    title = t('action_title_all_ok', [String(summary.total), words]);
+  } else if (summary.checking === summary.total) {
+    title = t('action_title_checking', [String(summary.total)]);
+  } else {
+    title = t('action_title_not_protected', [String(summary.notProtected), String(summary.total), words]);
+  }
+  return { text: levelGlyph(level), colour: levelColour(level), title, icon: levelIconPaths(level) };
+}
+
+/** The subset of the action API the badge needs (chrome.action and browser.action both fit). */
+export interface ActionApi {
+  setBadgeText(details: { tabId: number; text: string }): Promise<void>;
+  setBadgeBackgroundColor(details: { tabId: number; color: string }): Promise<void>;
+  setBadgeTextColor?(details: { tabId: number; color: string }): Promise<void>;
+  setTitle(details: { tabId: number; title: string }): Promise<void>;
+  setIcon(details: { tabId: number; path: Record<string, string> }): Promise<void>;
+}
+
+export async function applyBadge(action: ActionApi, tabId: number, view: BadgeView): Promise<void> {
+  const calls: Promise<void>[] = [
+    action.setBadgeText({ tabId, text: view.text }),
+    action.setTitle({ tabId, title: view.title }),
+    action.setIcon({ tabId, path: view.icon ?? DEFAULT_ICON }),
+  ];
+  if (view.colour !== null) {
+    calls.push(action.setBadgeBackgroundColor({ tabId, color: view.colour }));
+    if (action.setBadgeTextColor) calls.push(action.setBadgeTextColor({ tabId, color: '#ffffff' }));
+  }
+  // A tab can close between the decision and the call: that is not an error worth reporting.
+  await Promise.allSettled(calls);
+}

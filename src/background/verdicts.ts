@@ -1,0 +1,67 @@
+// Pure derivation of what a compose shows: one verdict per recipient and the compose's summary.
+import { parseRecipient, isAtOrBelow } from '../core/index.ts';
+import type { ComposeRecipient, ComposeSummary, DisplayLevel, RecipientVerdict } from '../shared/messages.ts';
+import { levelSummary } from '../shared/level-display.ts';
+
+/**
+ * Recipients at or below this level count as "not protected" in the summary. A settings issue
+ * will make it configurable; until then anything short of `protected` is counted.
+ */
+export const DEFAULT_WARN_THRESHOLD: Exclude<DisplayLevel, 'checking'> = 'encrypted';
+
+/**
+ * Display order for the worst-of: `checking` sits after `encrypted` so that a compose is not shown
+ * as protected while a recipient is still being checked, yet a known problem (unverified or
+ * worse) is not hidden behind "checking".
+ */
+const DISPLAY_ORDER: readonly DisplayLevel[] = [
+  'internal', 'required', 'protected', 'encrypted', 'checking', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
+];
+export const displayRank = (level: DisplayLevel): number => DISPLAY_ORDER.indexOf(level);
+
+export function worstDisplayLevel(levels: Iterable<DisplayLevel>): DisplayLevel | null {
+  let worst: DisplayLevel | null = null;
+  for (const level of levels) if (worst === null || displayRank(level) > displayRank(worst)) worst = level;
+  return worst;
+}
+
+/** The policy domain of a recipient, or null when it has none we can check (malformed, IP literal). */
+export function recipientDomain(address: string): string | null {
+  const parsed = parseRecipient(address);
+  return parsed.ok ? parsed.domain : null;
+}
+
+/** `levelOf(domain)` gives the known level or 'checking' while an assessment is pending. */
+export function recipientVerdicts(
+  recipients: readonly ComposeRecipient[],
+  levelOf: (domain: string) => DisplayLevel,
+): RecipientVerdict[] {
+  return recipients.map(({ address }) => {
+    const domain = recipientDomain(address);
+    // An address we cannot parse has no policy domain: "could not check", never safe.
+    const level: DisplayLevel = domain === null ? 'unknown' : levelOf(domain);
+    return { address, domain: domain ?? '', level, summary: levelSummary(level) };
+  });
+}
+
+export function summarize(verdicts: readonly RecipientVerdict[], threshold: Exclude<DisplayLevel, 'checking'> = DEFAULT_WARN_THRESHOLD): ComposeSummary {
+  let notProtected = 0;
+  let checking = 0;
+  for (const { level } of verdicts) {
+    if (level === 'checking') {
+      checking++;
+      notProtected++; // not yet known counts as not protected (messages.ts ComposeSummary)
+    } else if (isAtOrBelow(level, threshold)) notProtected++;
+  }
+  return { level: worstDisplayLevel(verdicts.map((v) => v.level)), total: verdicts.length, notProtected, checking };
+}
+
+/** Domains of the recipients that have one, without duplicates. */
+export function domainsOf(recipients: readonly ComposeRecipient[]): string[] {
+  const out = new Set<string>();
+  for (const r of recipients) {
+    const d = recipientDomain(r.address);
+    if (d !== null) out.add(d);
+  }
+  return [...out];
+}

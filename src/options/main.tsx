@@ -1,0 +1,9 @@
+// Options page entry.
+import { render } from 'preact';
+import '../ui/base.css';
+import '../ui/page.css';
+import { App } from './App.tsx';
+import { createBrowserConnector } from '../ui/connector.ts';
+
+const root = document.getElementById('app');
+if (root) render(<App connector={createBrowserConnector()} />, root);

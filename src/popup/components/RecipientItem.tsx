@@ -1,0 +1,35 @@
+// One recipient (or one domain checked by hand): address, level as icon + word, one plain
+// sentence, and the evidence one click away.
+import type { Assessment } from '../../core/index.ts';
+import type { DisplayLevel } from '../../shared/messages.ts';
+import { t } from '../../shared/i18n.ts';
+import { Disclosure } from '../../ui/Disclosure.tsx';
+import { LevelLabel } from '../../ui/LevelLabel.tsx';
+import { cap } from '../format.ts';
+import { Evidence } from './Evidence.tsx';
+
+export function RecipientItem({ label, level, summary, assessment }: {
+  label: string;
+  level: DisplayLevel;
+  summary: string;
+  assessment: Assessment | undefined;
+}) {
+  const reason = assessment?.reasons[0];
+  const policyNotChecked = assessment?.evidence.mtaSts.policy === 'not-checked';
+  return (
+    <li class="recipient">
+      <div class="recipient-head">
+        <span class="address">{cap(label, 320)}</span>
+        <LevelLabel level={level} />
+      </div>
+      <p>{summary}</p>
+      {reason && <p class="muted">{cap(reason.message, 500)}</p>}
+      {policyNotChecked && <p class="muted">{t('popup_policy_not_checked_short')}</p>}
+      {assessment && (
+        <Disclosure label={t('popup_details')}>
+          <Evidence assessment={assessment} />
+        </Disclosure>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,13 @@
+// A level as icon + word: the icon has its own shape per level and the word says it, so the
+// level never depends on colour alone. The icon is decorative (alt="") since the word follows.
+import type { DisplayLevel } from '../shared/messages.ts';
+import { levelIconPaths, levelName } from '../shared/level-display.ts';
+
+export function LevelLabel({ level }: { level: DisplayLevel }) {
+  return (
+    <span class={`level level-${level}`}>
+      <img src={levelIconPaths(level)['32']} alt="" width={16} height={16} />
+      <span>{levelName(level)}</span>
+    </span>
+  );
+}

@@ -1,0 +1,70 @@
+// The welcome page, opened once on install: what InTransit does, what leaves the browser, and
+// the optional permission with its reason (DESIGN.md "Permissions").
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { t } from '../shared/i18n.ts';
+import type { Connector } from '../ui/connector.ts';
+
+type Permission = 'unknown' | 'granted' | 'missing' | 'refused';
+
+export function App({ connector }: { connector: Connector }) {
+  const [permission, setPermission] = useState<Permission>('unknown');
+
+  const refresh = useCallback(async () => {
+    const granted = await connector.hasPolicyPermission().catch(() => false);
+    setPermission((prev) => (granted ? 'granted' : prev === 'refused' ? 'refused' : 'missing'));
+  }, [connector]);
+
+  useEffect(() => {
+    void refresh();
+    return connector.onChange(() => void refresh());
+  }, [connector, refresh]);
+
+  async function request() {
+    // permissions.request must run in the click's user gesture: no await before it.
+    const granted = await connector.requestPolicyPermission().catch(() => false);
+    setPermission(granted ? 'granted' : 'refused');
+  }
+
+  return (
+    <main class="page">
+      <header class="page-header">
+        <img src="/icons/app-48.png" alt="" width={48} height={48} />
+        <h1>{t('welcome_title')}</h1>
+      </header>
+
+      <section aria-labelledby="what">
+        <h2 id="what">{t('welcome_what_heading')}</h2>
+        <p>{t('welcome_what_1')}</p>
+        <p>{t('welcome_what_2')}</p>
+      </section>
+
+      <section aria-labelledby="privacy">
+        <h2 id="privacy">{t('welcome_privacy_heading')}</h2>
+        <ul>
+          <li>{t('welcome_privacy_domains')}</li>
+          <li>{t('welcome_privacy_resolver')}</li>
+          <li>{t('welcome_privacy_policy_host')}</li>
+          <li>{t('welcome_privacy_nothing_else')}</li>
+        </ul>
+      </section>
+
+      <section aria-labelledby="permission">
+        <h2 id="permission">{t('welcome_permission_heading')}</h2>
+        <p>{t('welcome_permission_why')}</p>
+        <p>{t('welcome_permission_scope')}</p>
+        <div role="status" aria-live="polite">
+          {permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
+          {permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
+          {permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
+        </div>
+        {permission !== 'granted' && (
+          <button type="button" class="primary" onClick={() => void request()}>{t('welcome_permission_button')}</button>
+        )}
+      </section>
+
+      <p>
+        <button type="button" class="link" onClick={() => void connector.openOptions()}>{t('welcome_open_options')}</button>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,10 @@
+// Welcome page entry.
+import { render } from 'preact';
+import '../ui/base.css';
+import '../ui/page.css';
+import { App } from './App.tsx';
+import { createBrowserConnector } from '../ui/connector.ts';
+
+document.title = 'InTransit';
+const root = document.getElementById('app');
+if (root) render(<App connector={createBrowserConnector()} />, root);

@@ -8,7 +8,7 @@
 // Redirects are never followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"):
 // redirect 'manual' returns the 3xx response, anything else rejects.
 // Self-contained on purpose (only node:https and web globals) so it can be copied into src/cli.
-import { request, type RequestOptions } from 'node:https';
+import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { FetchLike } from '../core/types.ts';
@@ -20,6 +20,11 @@ export interface NodeHttpsFetchOptions {
   lookup?: (hostname: string) => Promise<string>;
   /** Connect to this port instead of the URL's (e.g. a test server on a random port). */
   port?: number;
+  /**
+   * Reuse connections (as a browser keeps its HTTP/2 connection to a DoH resolver). Off by
+   * default: one connection per request, nothing pooled across tests or aborts.
+   */
+  keepAlive?: boolean;
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -97,6 +102,7 @@ function bodyStream(res: IncomingMessage, destroy: () => void): BodyStream {
 
 /** Creates a FetchLike that speaks HTTPS through node:https. */
 export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): FetchLike {
+  const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 64 }) : false;
   return async (input, init = {}) => {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
@@ -134,7 +140,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
       port: options.port ?? (url.port === '' ? 443 : Number(url.port)),
       path: url.pathname + url.search,
       headers,
-      agent: false, // one connection per request: nothing pooled across tests or aborts
+      agent,
     };
     // SNI and the certificate name check use the URL's hostname (SNI must not be an IP literal).
     if (!isIP(hostname)) requestOptions.servername = hostname;

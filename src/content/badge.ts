@@ -17,7 +17,7 @@ const GLYPH: Record<DisplayLevel, string> = {
   misconfigured: '\u26A0',
   undeliverable: '\u2715', // ✕
   unknown: '?',
-  checking: '\u2026', // …
+  checking: '\u25CC', // ◌ dotted circle: not known yet
 };
 
 const MAX_DETAIL_ROWS = 100;
@@ -64,7 +64,8 @@ export function levelLabel(level: DisplayLevel): string {
 export function countText(v: BgComposeVerdicts['summary']): string {
   let text: string;
   if (v.notProtected > 0) {
-    text = v.total === 1 ? t('content_count_one_not_protected') : t('content_count_not_protected', [String(v.notProtected), String(v.total)]);
+    // One recipient: the level before the count already says it ("Misconfigured: 1 recipient").
+    text = v.total === 1 ? t('content_count_one') : t('content_count_not_protected', [String(v.notProtected), String(v.total)]);
   } else {
     text = v.total === 1 ? t('content_count_one') : t('content_count_all', [String(v.total)]);
   }

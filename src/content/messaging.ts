@@ -24,10 +24,14 @@ interface RuntimeApi {
   };
 }
 
-/** The extension runtime of this browser (Chrome's `chrome`, Firefox's `browser`), or null. */
+/**
+ * The extension runtime of this browser, or null. Firefox's `browser` first: its `chrome`
+ * alias may be callback-based, while `browser.runtime.sendMessage` always returns a promise;
+ * Chrome has only `chrome`, whose sendMessage returns a promise in MV3.
+ */
 export function runtimeTransport(): Transport | null {
   const g = globalThis as { chrome?: { runtime?: RuntimeApi }; browser?: { runtime?: RuntimeApi } };
-  const runtime = g.chrome?.runtime ?? g.browser?.runtime;
+  const runtime = g.browser?.runtime ?? g.chrome?.runtime;
   if (runtime?.sendMessage === undefined) return null;
   return {
     send: (message) => Promise.resolve(runtime.sendMessage(message)),

@@ -1,0 +1,155 @@
+// The background controller end to end with fakes: verdicts pushed to the tab, the badge, the
+// popup's view, and — the point of persisting in storage.session — a worker restart mid-compose.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAssessmentCache } from '../../../src/background/assessment-cache.ts';
+import { createAssessmentService } from '../../../src/background/assessment-service.ts';
+import { createController, STATE_KEY } from '../../../src/background/controller.ts';
+import { memoryArea, type KeyValueArea } from '../../../src/background/storage-area.ts';
+import type { AssessDeps, Assessment, Level } from '../../../src/core/index.ts';
+import type { BgComposeVerdicts, CsComposeUpdate } from '../../../src/shared/messages.ts';
+import { assessment, deferred, fakeAction } from './fakes.ts';
+import { installI18n } from './locale-fixture.ts';
+
+beforeAll(installI18n);
+
+const TAB = 7;
+const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'doc-1' } as const;
+const update = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({
+  type: 'cs/compose-update', composeId, provider: 'gmail', fieldsFound: true,
+  recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
+});
+
+/** One "worker": a fresh controller over the given session storage, as after a restart. */
+function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps) => Promise<Assessment>, tabs: Record<number, string> = { [TAB]: 'https://mail.google.com/mail/u/0/' }) {
+  const pushes: { tabId: number; message: BgComposeVerdicts }[] = [];
+  const badge = fakeAction();
+  const cache = createAssessmentCache(session, { now: () => 1_000 });
+  const service = createAssessmentService({ assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, now: () => 1_000 });
+  const clearDnsCache = vi.fn();
+  const controller = createController({
+    session,
+    service,
+    action: badge.action,
+    sendToTab: async (tabId, message) => { pushes.push({ tabId, message }); },
+    tabUrl: async (tabId) => (tabId in tabs ? tabs[tabId] : null),
+    hasPolicyPermission: async () => false,
+    senderFor: (p) => (p === 'gmail' ? { mtaSts: true, dane: false } : undefined),
+    clearDnsCache,
+    init: () => cache.load(),
+  });
+  const lastPush = (composeId = 'c1') => [...pushes].reverse().find((p) => p.message.composeId === composeId)?.message;
+  return { controller, pushes, lastPush, badge, clearDnsCache };
+}
+
+function controllableEngine() {
+  const pending = new Map<string, ReturnType<typeof deferred<Assessment>>>();
+  const assess = vi.fn((domain: string) => {
+    const d = deferred<Assessment>();
+    pending.set(domain, d);
+    return d.promise;
+  });
+  const finish = (domain: string, level: Level) => pending.get(domain)?.resolve(assessment(domain, level));
+  return { assess, pending, finish };
+}
+
+describe('background controller', () => {
+  it('pushes "checking" at once, then each verdict as it arrives, and sets the badge', async () => {
+    const engine = controllableEngine();
+    const w = worker(memoryArea(), engine.assess);
+    await w.controller.handleContent(update('c1', 'ann@example.com', 'bob@other.example'), ORIGIN);
+
+    expect(w.lastPush()?.recipients.map((r) => r.level)).toEqual(['checking', 'checking']);
+    expect(w.badge.last('setBadgeText', TAB)).toEqual({ tabId: TAB, text: '…' });
+    await vi.waitFor(() => expect(engine.assess).toHaveBeenCalledTimes(2));
+    expect(engine.assess.mock.calls[0]?.[1]).toMatchObject({ sender: { mtaSts: true, dane: false } });
+
+    engine.finish('example.com', 'protected');
+    await vi.waitFor(() => expect(w.lastPush()?.recipients.map((r) => r.level)).toEqual(['protected', 'checking']));
+    engine.finish('other.example', 'unverified');
+    await vi.waitFor(() => expect(w.lastPush()?.summary).toEqual({ level: 'unverified', total: 2, notProtected: 1, checking: 0 }));
+    await vi.waitFor(() => expect(w.badge.last('setTitle', TAB)?.title).toBe('InTransit: 1 of 2 recipients not protected — worst: No protection published'));
+    expect(w.badge.last('setBadgeText', TAB)?.text).toBe('!');
+  });
+
+  it('survives a worker restart mid-compose: state and finished results persist, unfinished checks restart', async () => {
+    const session = memoryArea();
+    const first = controllableEngine();
+    const w1 = worker(session, first.assess);
+    await w1.controller.handleContent(update('c1', 'ann@example.com', 'bob@other.example'), ORIGIN);
+    await vi.waitFor(() => expect(first.assess).toHaveBeenCalledTimes(2));
+    first.finish('example.com', 'protected');
+    await vi.waitFor(() => expect(session.data.has('assess:m1d0|example.com')).toBe(true));
+    // The browser stops the worker now: other.example never finishes in this worker.
+    expect(session.data.get(STATE_KEY)).toBeDefined();
+
+    const second = vi.fn(async (domain: string) => assessment(domain, 'encrypted'));
+    const w2 = worker(session, second);
+    await w2.controller.resume();
+    await vi.waitFor(() => expect(w2.lastPush()?.recipients.map((r) => [r.domain, r.level])).toEqual([
+      ['example.com', 'protected'], ['other.example', 'encrypted'],
+    ]));
+    // Only the unfinished domain is checked again.
+    expect(second.mock.calls.map((c) => c[0])).toEqual(['other.example']);
+    expect(w2.badge.last('setBadgeText', TAB)?.text).toBe('~');
+
+    // The popup of the new worker sees the compose too.
+    const state = await w2.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
+    expect(state).toMatchObject({ provider: 'gmail', policyFetchGranted: false, composes: [{ composeId: 'c1', active: true }] });
+    expect(Object.keys((state as { assessments: object }).assessments).sort()).toEqual(['example.com', 'other.example']);
+  });
+
+  it('drops on restart the tabs that closed while the worker was stopped', async () => {
+    const session = memoryArea();
+    const w1 = worker(session, async (d) => assessment(d, 'protected'));
+    await w1.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    const w2 = worker(session, async (d) => assessment(d, 'protected'), {});
+    await w2.controller.resume();
+    expect(w2.controller.snapshot().tabs).toEqual({});
+  });
+
+  it('shows the active compose in the badge and follows focus', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, d === 'bad.example' ? 'misconfigured' : 'protected'));
+    await w.controller.handleContent(update('c1', 'a@good.example'), ORIGIN);
+    await w.controller.handleContent(update('c2', 'b@bad.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('✓'));
+    await w.controller.handleContent({ type: 'cs/compose-focus', composeId: 'c2' }, ORIGIN);
+    await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('!!'));
+    await w.controller.handleContent({ type: 'cs/compose-closed', composeId: 'c2' }, ORIGIN);
+    await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('✓'));
+  });
+
+  it('clears the tab when it closes or leaves the webmail', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'unverified'));
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await w.controller.tabNavigated(TAB, 'https://mail.google.com/mail/u/0/#inbox');
+    expect(w.controller.snapshot().tabs[TAB]).toBeDefined();
+    await w.controller.tabNavigated(TAB, 'https://example.org/');
+    expect(w.controller.snapshot().tabs[TAB]).toBeUndefined();
+    expect(w.badge.last('setBadgeText', TAB)?.text).toBe('');
+
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await w.controller.tabRemoved(TAB);
+    expect(w.controller.snapshot().tabs).toEqual({});
+  });
+
+  it('checks an address or a domain by hand, and explains input it cannot check', async () => {
+    const assess = vi.fn(async (d: string) => assessment(d, 'encrypted'));
+    const w = worker(memoryArea(), assess);
+    const ok = await w.controller.handlePage({ type: 'ui/check-manual', input: 'Someone <someone@Example.COM>' });
+    expect(ok).toMatchObject({ assessments: [{ domain: 'example.com', level: 'encrypted' }] });
+    expect(assess.mock.calls[0]?.[1].sender).toBeUndefined();
+    const bad = await w.controller.handlePage({ type: 'ui/check-manual', input: 'user@[192.0.2.1]' });
+    expect(bad).toMatchObject({ assessments: [] });
+    expect((bad as { error?: string }).error).toMatch(/IP address/);
+  });
+
+  it('"check again" forgets the cached result and the DNS cache, then checks again', async () => {
+    const assess = vi.fn(async (d: string) => assessment(d, 'unverified'));
+    const w = worker(memoryArea(), assess);
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('unverified'));
+    await w.controller.handlePage({ type: 'ui/recheck', domains: ['Example.com'] });
+    expect(w.clearDnsCache).toHaveBeenCalled();
+    await vi.waitFor(() => expect(assess).toHaveBeenCalledTimes(2));
+  });
+});

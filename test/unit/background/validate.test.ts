@@ -1,0 +1,148 @@
+// Messages are validated at the boundary and only accepted from this extension's own parts.
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS, parseBgToCs, parseCsToBg, parseUiToBg } from '../../../src/shared/validate.ts';
+import { classifySender, createRouter, type SenderLike } from '../../../src/background/router.ts';
+
+const SELF = { id: 'kojkdehamgggcacghdimajanhpnlpfpe', baseUrl: 'chrome-extension://kojkdehamgggcacghdimajanhpnlpfpe/' };
+const update = (recipients: unknown[] = [{ address: 'a@example.com', field: 'to', pending: false }]) => ({
+  type: 'cs/compose-update', composeId: 'c1', provider: 'gmail', recipients, fieldsFound: true,
+});
+const gmailTab: SenderLike = { id: SELF.id, url: 'https://mail.google.com/mail/u/0/#inbox', tab: { id: 7 }, frameId: 0, documentId: 'doc-1' };
+const popup: SenderLike = { id: SELF.id, url: `${SELF.baseUrl}src/popup/index.html` };
+
+describe('content script -> background messages', () => {
+  it('accepts each well-formed message', () => {
+    expect(parseCsToBg(update())).toEqual(update());
+    expect(parseCsToBg({ type: 'cs/compose-closed', composeId: 'c1' })).toEqual({ type: 'cs/compose-closed', composeId: 'c1' });
+    expect(parseCsToBg({ type: 'cs/compose-focus', composeId: 'c1' })).toEqual({ type: 'cs/compose-focus', composeId: 'c1' });
+  });
+
+  it('drops unknown extra fields instead of passing them on', () => {
+    expect(parseCsToBg({ type: 'cs/compose-closed', composeId: 'c1', evil: '<img>' })).toEqual({ type: 'cs/compose-closed', composeId: 'c1' });
+  });
+
+  it.each([
+    ['not an object', 'cs/compose-update'],
+    ['null', null],
+    ['unknown type', { type: 'cs/other', composeId: 'c1' }],
+    ['a UI message', { type: 'ui/get-tab-state', tabId: 1 }],
+    ['missing composeId', { type: 'cs/compose-closed' }],
+    ['empty composeId', { type: 'cs/compose-closed', composeId: '' }],
+    ['composeId too long', { type: 'cs/compose-closed', composeId: 'x'.repeat(129) }],
+    ['unknown provider', { ...update(), provider: 'hotmail' }],
+    ['address too long', update([{ address: `${'a'.repeat(MAX_ADDRESS_LENGTH)}@x`, field: 'to', pending: false }])],
+    ['address not a string', update([{ address: 42, field: 'to', pending: false }])],
+    ['unknown field', update([{ address: 'a@b.c', field: 'from', pending: false }])],
+    ['too many recipients', update(Array.from({ length: MAX_RECIPIENTS + 1 }, (_, i) => ({ address: `u${i}@example.com`, field: 'to', pending: false })))],
+    ['recipients not an array', { ...update(), recipients: 'a@b.c' }],
+    ['fieldsFound missing', { type: 'cs/compose-update', composeId: 'c1', provider: 'gmail', recipients: [] }],
+  ])('rejects %s', (_, message) => {
+    expect(parseCsToBg(message)).toBeNull();
+  });
+
+  it('accepts exactly the maximum number of recipients', () => {
+    const many = Array.from({ length: MAX_RECIPIENTS }, (_, i) => ({ address: `u${i}@example.com`, field: 'cc', pending: true }));
+    expect(parseCsToBg(update(many))).not.toBeNull();
+  });
+});
+
+describe('extension page -> background messages', () => {
+  it('accepts the three requests', () => {
+    expect(parseUiToBg({ type: 'ui/get-tab-state', tabId: 3 })).toEqual({ type: 'ui/get-tab-state', tabId: 3 });
+    expect(parseUiToBg({ type: 'ui/recheck', domains: ['example.com'] })).not.toBeNull();
+    expect(parseUiToBg({ type: 'ui/check-manual', input: 'a@example.com' })).not.toBeNull();
+  });
+
+  it.each([
+    ['negative tab id', { type: 'ui/get-tab-state', tabId: -1 }],
+    ['fractional tab id', { type: 'ui/get-tab-state', tabId: 1.5 }],
+    ['tab id as text', { type: 'ui/get-tab-state', tabId: '1' }],
+    ['empty domain', { type: 'ui/recheck', domains: [''] }],
+    ['domain too long', { type: 'ui/recheck', domains: ['a'.repeat(254)] }],
+    ['too many domains', { type: 'ui/recheck', domains: Array.from({ length: 201 }, (_, i) => `d${i}.example`) }],
+    ['manual input too long', { type: 'ui/check-manual', input: 'a'.repeat(1001) }],
+  ])('rejects %s', (_, message) => {
+    expect(parseUiToBg(message)).toBeNull();
+  });
+});
+
+describe('background -> content script messages', () => {
+  it('accepts verdicts and rejects an unknown level', () => {
+    const message = {
+      type: 'bg/compose-verdicts', composeId: 'c1',
+      summary: { level: 'unverified', total: 1, notProtected: 1, checking: 0 },
+      recipients: [{ address: 'a@example.com', domain: 'example.com', level: 'unverified', summary: 'No policy.' }],
+    };
+    expect(parseBgToCs(message)).toEqual(message);
+    expect(parseBgToCs({ ...message, summary: { ...message.summary, level: 'safe' } })).toBeNull();
+  });
+});
+
+describe('classifySender', () => {
+  it('accepts the content script in the top frame of a Gmail tab', () => {
+    expect(classifySender(gmailTab, SELF)).toEqual({ kind: 'content', tabId: 7, provider: 'gmail', documentId: 'doc-1' });
+  });
+
+  it('accepts our own extension pages', () => {
+    expect(classifySender(popup, SELF)).toEqual({ kind: 'page' });
+  });
+
+  it.each([
+    ['another extension', { ...gmailTab, id: 'abcdefghijklmnopabcdefghijklmnop' }],
+    ['no sender id (a web page through externally_connectable)', { ...gmailTab, id: undefined }],
+    ['a sub-frame', { ...gmailTab, frameId: 3 }],
+    ['a tab that is not a supported webmail', { ...gmailTab, url: 'https://evil.example/' }],
+    ['a content-script URL without a tab', { id: SELF.id, url: 'https://mail.google.com/' }],
+    ['an unparsable URL', { ...gmailTab, url: 'not a url' }],
+  ])('rejects %s', (_, sender) => {
+    expect(classifySender(sender as SenderLike, SELF)).toBeNull();
+  });
+});
+
+describe('createRouter', () => {
+  function setup() {
+    const content = vi.fn(async () => ({ ok: true }));
+    const page = vi.fn(async () => ({ answer: 42 }));
+    return { content, page, route: createRouter({ content, page }, SELF) };
+  }
+
+  it('hands a valid content message to the content handler with its origin', async () => {
+    const { route, content, page } = setup();
+    await expect(route(update(), gmailTab)).resolves.toEqual({ ok: true });
+    expect(content).toHaveBeenCalledWith(update(), { kind: 'content', tabId: 7, provider: 'gmail', documentId: 'doc-1' });
+    expect(page).not.toHaveBeenCalled();
+  });
+
+  it('does not answer strangers at all', () => {
+    const { route, content, page } = setup();
+    expect(route(update(), { ...gmailTab, id: 'someone-else' })).toBeUndefined();
+    expect(content).not.toHaveBeenCalled();
+    expect(page).not.toHaveBeenCalled();
+  });
+
+  it('answers a malformed content message with a rejection and does not act on it', async () => {
+    const { route, content } = setup();
+    await expect(route({ type: 'cs/compose-update' }, gmailTab)).resolves.toEqual({ ok: false, error: 'invalid message' });
+    expect(content).not.toHaveBeenCalled();
+  });
+
+  it('refuses a content script that claims another webmail than its page', async () => {
+    const { route, content } = setup();
+    await expect(route({ ...update(), provider: 'yahoo' }, gmailTab)).resolves.toMatchObject({ ok: false });
+    expect(content).not.toHaveBeenCalled();
+  });
+
+  it('does not take UI requests from a content script, nor content messages from a page', async () => {
+    const { route, content, page } = setup();
+    await expect(route({ type: 'ui/check-manual', input: 'x' }, gmailTab)).resolves.toMatchObject({ ok: false });
+    await expect(route(update(), popup)).rejects.toThrow(/invalid message/);
+    expect(content).not.toHaveBeenCalled();
+    expect(page).not.toHaveBeenCalled();
+  });
+
+  it('hands a valid page request to the page handler', async () => {
+    const { route, page } = setup();
+    await expect(route({ type: 'ui/get-tab-state', tabId: 7 }, popup)).resolves.toEqual({ answer: 42 });
+    expect(page).toHaveBeenCalledWith({ type: 'ui/get-tab-state', tabId: 7 });
+  });
+});

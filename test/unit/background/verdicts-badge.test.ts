@@ -1,0 +1,100 @@
+// Worst level, compose summary and the action badge: never colour alone, always words.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { badgeView } from '../../../src/background/badge.ts';
+import { recipientVerdicts, summarize, worstDisplayLevel } from '../../../src/background/verdicts.ts';
+import { DISPLAY_LEVELS, levelColour, levelGlyph, levelIconPaths } from '../../../src/shared/level-display.ts';
+import type { ComposeRecipient, DisplayLevel } from '../../../src/shared/messages.ts';
+import { installI18n, ROOT } from './locale-fixture.ts';
+
+beforeAll(installI18n);
+
+const r = (address: string): ComposeRecipient => ({ address, field: 'to', pending: false });
+
+describe('worstDisplayLevel', () => {
+  it.each<[DisplayLevel[], DisplayLevel | null]>([
+    [[], null],
+    [['protected', 'encrypted'], 'encrypted'],
+    [['protected', 'checking'], 'checking'],
+    [['encrypted', 'checking'], 'checking'],
+    [['unverified', 'checking'], 'unverified'],
+    [['misconfigured', 'undeliverable'], 'undeliverable'],
+    [['protected', 'unknown'], 'unknown'],
+    [['internal', 'required', 'protected'], 'protected'],
+  ])('%j -> %s', (levels, worst) => {
+    expect(worstDisplayLevel(levels)).toBe(worst);
+  });
+});
+
+describe('recipientVerdicts', () => {
+  it('looks up each domain and marks unparsable addresses as unknown, never safe', () => {
+    const levels: Record<string, DisplayLevel> = { 'example.com': 'protected' };
+    const verdicts = recipientVerdicts([r('Ann <ann@Example.com>'), r('bob@other.example'), r('not an address'), r('x@[192.0.2.1]')],
+      (d) => levels[d] ?? 'checking');
+    expect(verdicts.map((v) => [v.domain, v.level])).toEqual([
+      ['example.com', 'protected'], ['other.example', 'checking'], ['', 'unknown'], ['', 'unknown'],
+    ]);
+    expect(verdicts[0]?.summary).toMatch(/requires an encrypted, authenticated connection/);
+  });
+});
+
+describe('summarize', () => {
+  const v = (level: DisplayLevel) => ({ address: 'a@b.c', domain: 'b.c', level, summary: '' });
+  it('counts recipients below protected, and those still checking', () => {
+    expect(summarize([v('protected'), v('encrypted'), v('unverified'), v('checking'), v('internal')]))
+      .toEqual({ level: 'unverified', total: 5, notProtected: 3, checking: 1 });
+  });
+  it('is empty for no recipients', () => {
+    expect(summarize([])).toEqual({ level: null, total: 0, notProtected: 0, checking: 0 });
+  });
+});
+
+describe('badgeView', () => {
+  it('shows nothing and the default title without a compose', () => {
+    expect(badgeView(null)).toEqual({ text: '', colour: null, title: 'InTransit: checks how your email will travel to each recipient', icon: null });
+  });
+
+  it('says how many recipients are not protected, and the worst level in words', () => {
+    const view = badgeView({ level: 'unverified', total: 5, notProtected: 2, checking: 0 });
+    expect(view.text).toBe('!');
+    expect(view.colour).toBe(levelColour('unverified'));
+    expect(view.title).toBe('InTransit: 2 of 5 recipients not protected — worst: No protection published');
+    expect(view.icon).toEqual(levelIconPaths('unverified'));
+  });
+
+  it('says when every recipient is protected', () => {
+    expect(badgeView({ level: 'protected', total: 3, notProtected: 0, checking: 0 }).title).toBe('InTransit: all 3 recipients — Protected');
+  });
+
+  it('says when everything is still being checked', () => {
+    const view = badgeView({ level: 'checking', total: 2, notProtected: 2, checking: 2 });
+    expect(view.text).toBe('…');
+    expect(view.title).toBe('InTransit: checking 2 recipients…');
+  });
+
+  it('has no badge for a compose without recipients', () => {
+    expect(badgeView({ level: null, total: 0, notProtected: 0, checking: 0 })).toMatchObject({ text: '', title: 'InTransit: no recipients yet' });
+  });
+
+  it('gives levels that mean different things different glyphs (not colour alone)', () => {
+    const meaning = (l: DisplayLevel) => (['internal', 'required', 'protected'].includes(l) ? 'safe' : l);
+    const glyphs = new Map<string, string>();
+    for (const level of DISPLAY_LEVELS) {
+      const glyph = levelGlyph(level);
+      expect(glyph.length).toBeGreaterThan(0);
+      expect(glyph.length).toBeLessThanOrEqual(4);
+      const other = glyphs.get(glyph);
+      if (other !== undefined) expect(other).toBe(meaning(level));
+      glyphs.set(glyph, meaning(level));
+    }
+  });
+
+  it('uses the colours the icons are drawn with, and every icon exists', () => {
+    const script = readFileSync(join(ROOT, 'scripts/make-icons.mjs'), 'utf8');
+    for (const level of DISPLAY_LEVELS) {
+      expect(script).toMatch(new RegExp(`${level}: \\{ colour: '${levelColour(level)}'`));
+      for (const path of Object.values(levelIconPaths(level))) expect(() => readFileSync(join(ROOT, 'public', path))).not.toThrow();
+    }
+  });
+});

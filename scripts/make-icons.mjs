@@ -3,6 +3,7 @@
 // the app icon at 16/32/48/128 px and one toolbar icon per verdict level at 16/32 px.
 // Each level has its own outer shape AND its own glyph, so levels differ without colour
 // (DESIGN.md: never colour alone). Output: public/icons/. Run: node scripts/make-icons.mjs
+import { Buffer } from 'node:buffer';
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -50,10 +51,6 @@ function encodePng(size, rgba) {
 
 // ---- Shapes as signed-distance-ish predicates on a unit square [0,1]² ---------------------------
 const inCircle = (cx, cy, r) => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const inRing = (cx, cy, r, w) => (x, y) => {
-  const d = Math.hypot(x - cx, y - cy);
-  return d <= r && d >= r - w;
-};
 const inRect = (x0, y0, x1, y1) => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
 function inRoundRect(x0, y0, x1, y1, r) {
   return (x, y) => {

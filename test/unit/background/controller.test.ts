@@ -43,7 +43,7 @@ function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps
 
 function controllableEngine() {
   const pending = new Map<string, ReturnType<typeof deferred<Assessment>>>();
-  const assess = vi.fn((domain: string) => {
+  const assess = vi.fn((domain: string, _deps: AssessDeps) => {
     const d = deferred<Assessment>();
     pending.set(domain, d);
     return d.promise;
@@ -133,11 +133,11 @@ describe('background controller', () => {
   });
 
   it('checks an address or a domain by hand, and explains input it cannot check', async () => {
-    const assess = vi.fn(async (d: string) => assessment(d, 'encrypted'));
+    const assess = vi.fn(async (d: string, _deps: AssessDeps) => assessment(d, 'encrypted'));
     const w = worker(memoryArea(), assess);
     const ok = await w.controller.handlePage({ type: 'ui/check-manual', input: 'Someone <someone@Example.COM>' });
     expect(ok).toMatchObject({ assessments: [{ domain: 'example.com', level: 'encrypted' }] });
-    expect(assess.mock.calls[0]?.[1].sender).toBeUndefined();
+    expect(assess.mock.calls[0]?.[1]?.sender).toBeUndefined();
     const bad = await w.controller.handlePage({ type: 'ui/check-manual', input: 'user@[192.0.2.1]' });
     expect(bad).toMatchObject({ assessments: [] });
     expect((bad as { error?: string }).error).toMatch(/IP address/);

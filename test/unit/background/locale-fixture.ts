@@ -1,11 +1,12 @@
 // The real English messages for tests: the same fragments the build merges, and a getMessage
 // that substitutes placeholders the way Chrome does ($NAME$ -> placeholder content, $1 -> arg).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergeLocaleFragments, type LocaleFragment, type LocaleMessage } from '../../../src/shared/locale-bundle.ts';
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// A string, not new URL(): under happy-dom the global URL is not Node's.
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export function readFragments(): LocaleFragment[] {
   const src = join(ROOT, 'src');

@@ -27,7 +27,7 @@ export const CONTENT_SCRIPT = 'src/content/gmail/main.ts';
 const ICON_SIZES = [16, 32, 48, 128] as const;
 const appIcons = Object.fromEntries(ICON_SIZES.map((s) => [s, `icons/app-${s}.png`]));
 
-export function makeManifest(browser: TargetBrowser, testBuild: boolean, { contentScript = true }: { contentScript?: boolean } = {}) {
+export function makeManifest(browser: TargetBrowser, testBuild: boolean) {
   return defineManifest({
     manifest_version: 3,
     name: '__MSG_ext_name__',
@@ -46,9 +46,7 @@ export function makeManifest(browser: TargetBrowser, testBuild: boolean, { conte
       browser === 'firefox'
         ? { scripts: ['src/background/main.ts'], type: 'module' }
         : { service_worker: 'src/background/main.ts', type: 'module' },
-    content_scripts: contentScript
-      ? [{ matches: WEBMAIL_MATCHES, js: [CONTENT_SCRIPT], run_at: 'document_idle', all_frames: false }]
-      : [],
+    content_scripts: [{ matches: WEBMAIL_MATCHES, js: [CONTENT_SCRIPT], run_at: 'document_idle', all_frames: false }],
     permissions: ['storage'],
     host_permissions: [...WEBMAIL_MATCHES, ...RESOLVER_HOSTS, ...(testBuild ? POLICY_FETCH_ORIGINS : [])],
     ...(testBuild ? {} : { optional_host_permissions: POLICY_FETCH_ORIGINS }),

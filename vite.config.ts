@@ -50,18 +50,16 @@ function localeBundle(): Plugin {
   };
 }
 
-// The content script is written in parallel by another part of the project; without it the
-// build still works, with no content script and a loud warning (never silently in a release).
-const hasContentScript = existsSync(join(ROOT, CONTENT_SCRIPT));
-if (!hasContentScript) console.warn(`\n[intransit] WARNING: ${CONTENT_SCRIPT} does not exist; building WITHOUT the content script.\n`);
+if (!existsSync(join(ROOT, CONTENT_SCRIPT))) throw new Error(`InTransit build: the content script ${CONTENT_SCRIPT} is missing.`);
 
 export default defineConfig({
   plugins: [
     preact(),
     crx({
-      manifest: makeManifest(browser, testBuild, { contentScript: hasContentScript }),
+      manifest: makeManifest(browser, testBuild),
       browser,
-      contentScripts: { standaloneFiles: hasContentScript ? [CONTENT_SCRIPT] : [] },
+      // One self-contained script: no loader, so no web_accessible_resources a page could probe.
+      contentScripts: { standaloneFiles: [CONTENT_SCRIPT] },
     }),
     localeBundle(),
   ],

@@ -228,7 +228,7 @@ describe('npm run package', () => {
     const key = createPublicKey({ key: publicKey, format: 'der', type: 'spki' });
     expect(verify('sha256', signed, key, signature)).toBe(true);
     const tampered = Buffer.from(signed);
-    tampered[tampered.length - 30] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 30) ^ 1, tampered.length - 30);
     expect(verify('sha256', tampered, key, signature)).toBe(false);
 
     // The payload is the Chrome build as is, "key" included (it matches the signing key).

@@ -2,6 +2,7 @@
 // domain in flight (DESIGN.md: concurrent requests for one domain share one promise).
 import type { AssessDeps, Assessment, SenderCapabilities } from '../core/index.ts';
 import type { AssessmentCache } from './assessment-cache.ts';
+import { t } from '../shared/i18n.ts';
 
 export type AssessFn = (domain: string, deps: AssessDeps) => Promise<Assessment>;
 
@@ -31,7 +32,7 @@ export function crashAssessment(domain: string, error: unknown, now: number): As
   return {
     domain,
     level: 'unknown',
-    reasons: [{ code: 'extension.engine-error', message: `The check failed: ${String(error).slice(0, 200)}`, severity: 'error' }],
+    reasons: [{ code: 'extension.engine-error', message: t('bg_engine_error', [String(error).slice(0, 200)]), severity: 'error' }],
     evidence: {
       mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
       mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },

@@ -24,7 +24,7 @@ export function ComposeSection({ compose, index, count, assessments, onRecheck }
       {summary.total === 0 ? (
         <p>{t('popup_no_recipients')}</p>
       ) : (
-        <p class="compose-summary">
+        <p class="compose-summary" aria-live="polite">
           {summary.notProtected === 0
             ? t('popup_summary_all_ok', [String(summary.total)])
             : t('popup_summary_not_protected', [String(summary.notProtected), String(summary.total)])}

@@ -1,9 +1,9 @@
 // `npm run package` end to end on a fake dist tree in a temp dir (the packager must not care what
 // the build put there): deterministic zips, their listings, a CRX3 whose signature and ID are
 // checked here with node:crypto and an independent parser, updates.xml, and the one-line errors.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,7 +115,7 @@ beforeAll(async () => {
     mkdirSync(dirname(join(dist, path)), { recursive: true });
     writeFileSync(join(dist, path), data);
   };
-  write('chrome/manifest.json', JSON.stringify({ manifest_version: 3, name: 'InTransit', version: VERSION,
+  write('chrome/manifest.json', JSON.stringify({ manifest_version: 3, name: 'InTransit', version: VERSION, default_locale: 'en',
     background: { service_worker: 'service-worker-loader.js', type: 'module' }, key: keyDer.toString('base64') }, null, 2));
   write('chrome/service-worker-loader.js', "import './assets/app.js';\n");
   write('chrome/assets/app.js', 'console.log("chrome");\n'.repeat(50));
@@ -131,7 +131,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 });
 
 const names = (entries: ZipListing[]) => entries.map((e) => e.name);
@@ -284,3 +284,60 @@ describe('npm run package', () => {
     expect(run.stderr.trim()).toMatch(/^package: error: .*manifest\.json is missing: run `npm run build` first$/);
   });
 });
+
+/**
+ * Chromium on Linux installs the CRX named in <user-data-dir>/External Extensions/<id>.json
+ * ("external_crx"), through the same CRX3 verifier as a force-installed one, without a policy
+ * file in /etc (which would touch every Chromium on the machine). Resolves with what Chromium did.
+ */
+function installWithChromium(crxFile: string, id: string, profile: string): Promise<'installed' | string> {
+  mkdirSync(join(profile, 'External Extensions'), { recursive: true });
+  writeFileSync(join(profile, 'External Extensions', `${id}.json`), JSON.stringify({ external_crx: crxFile, external_version: VERSION }));
+  const installed = join(profile, 'Default', 'Extensions', id, `${VERSION}_0`, 'manifest.json');
+  const chromium = spawn('/usr/bin/chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`,
+    '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--enable-logging=stderr', '--v=0', 'about:blank'],
+  { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: profile } });
+  return new Promise((done) => {
+    let log = '';
+    let outcome: string | undefined;
+    // Resolve only once Chromium has exited, so it no longer writes into the profile.
+    const finish = (result: string) => {
+      if (outcome !== undefined) return;
+      outcome = result;
+      clearInterval(poll);
+      if (chromium.pid !== undefined && chromium.exitCode === null) process.kill(-chromium.pid, 'SIGTERM');
+    };
+    // The unpacked copy appears once the CRX verified and installed; a rejection is logged.
+    const poll = setInterval(() => { if (existsSync(installed)) finish('installed'); }, 100);
+    chromium.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const error = /Extension error: (.*)/.exec(log);
+      if (error) finish(error[1] ?? 'error');
+    });
+    chromium.on('exit', () => {
+      finish(existsSync(installed) ? 'installed' : `chromium exited: ${log.slice(-300)}`);
+      done(outcome ?? '');
+    });
+  });
+}
+
+describe('Chromium and the signed package', () => {
+  it('installs the .crx under the key\'s ID and refuses it once a byte changes', async () => {
+    const out = join(work, 'out-chromium');
+    const run = await runPackager(['--dist', dist, '--out', out, '--ref', commit, '--key', keyFile, '--base-url', 'https://intranet.example/']);
+    expect(run.code, run.stderr).toBe(0);
+    const id = idFromDer(keyDer);
+    const crxFile = join(out, `intransit-${VERSION}.crx`);
+    expect(await installWithChromium(crxFile, id, join(work, 'chromium-good'))).toBe('installed');
+    const installed = JSON.parse(readFileSync(join(work, 'chromium-good', 'Default', 'Extensions', id, `${VERSION}_0`, 'manifest.json'), 'utf8')) as { version: string };
+    expect(installed.version).toBe(VERSION);
+
+    const tampered = readFileSync(crxFile);
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 100) ^ 1, tampered.length - 100);
+    const tamperedFile = join(work, 'tampered.crx');
+    writeFileSync(tamperedFile, tampered);
+    expect(await installWithChromium(tamperedFile, id, join(work, 'chromium-bad'))).toMatch(/CRX_SIGNATURE_VERIFICATION_FAILED/);
+  });
+});
+

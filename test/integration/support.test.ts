@@ -62,6 +62,12 @@ describe('node-https-fetch against https-hosts', () => {
     expect((await fetch('https://unknown.test/')).status).toBe(404);
   });
 
+  it('connects to an IP literal without SNI; the server presents a certificate for its address', async () => {
+    const response = await createNodeHttpsFetch({ ca: ca.certPem })(`https://127.0.0.1:${server.port}/`);
+    expect(response.status).toBe(404);
+    expect(server.requests.at(-1)).toMatchObject({ host: '127.0.0.1', sni: undefined });
+  });
+
   it('serves a one-label wildcard name', async () => {
     const response = await fetchVia()('https://a.wild.test/x');
     expect(response.headers.get('content-type')).toBe('text/x-wild');
@@ -116,7 +122,7 @@ describe('node-https-fetch against https-hosts', () => {
     await record.settled;
     expect(received).toBeGreaterThanOrEqual(64 * 1024);
     expect(record.aborted).toBe(true);
-    expect(record.bytesWritten).toBeLessThan(TEN_MB / 4);
+    expect(record.bytesWritten).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('rejects with an AbortError when aborted while the server delays its headers', async () => {

@@ -185,7 +185,9 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       );
     },
-  }, (req, res) => { void handle(req, res); });
+  }, (req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -84,7 +84,7 @@ function bodyStream(res: IncomingMessage, destroy: () => void): BodyStream {
         settled = true;
         controller.close();
       });
-      res.once('error', (error) => fail(fetchFailed('response body failed', error)));
+      res.on('error', (error) => fail(fetchFailed('response body failed', error)));
       // 'close' without 'end': the connection died mid-body.
       res.once('close', () => { if (!res.complete) fail(fetchFailed('connection closed before the body was complete')); });
       res.pause();
@@ -163,7 +163,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
       const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
       // Certificate errors, resets, refused connections: TypeError with the Node error as cause.
-      req.once('error', (error) => {
+      req.on('error', (error) => {
         cleanup();
         if (done) return;
         done = true;
@@ -195,13 +195,19 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
         if (nullBody) res.resume();
         // The abort listener stays until the body is finished, so abort also stops a download.
         res.once('close', cleanup);
-        const response = new Response(responseBody?.stream ?? null, {
-          status,
-          statusText: res.statusMessage ?? '',
-          headers: headersFrom(res.rawHeaders),
-        });
-        Object.defineProperty(response, 'url', { value: url.href });
         done = true;
+        let response: Response;
+        try {
+          response = new Response(responseBody?.stream ?? null, {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: headersFrom(res.rawHeaders),
+          });
+        } catch {
+          // A reason phrase the WHATWG Response refuses: keep the status, drop the phrase.
+          response = new Response(responseBody?.stream ?? null, { status, headers: headersFrom(res.rawHeaders) });
+        }
+        Object.defineProperty(response, 'url', { value: url.href });
         resolvePromise(response);
       });
       req.end(payload);

@@ -23,7 +23,7 @@ export type CertChoice =
   /** issued by the trusted CA for the host name, expired yesterday */
   | 'expired';
 
-/** What one request gets. Fields combine: delay, then redirect | chunked | static | body. */
+/** What one request gets. Fields combine: delay, then handler | redirect | chunked | static | body. */
 export interface ResponseSpec {
   /** HTTP status; default 200 (301 with `redirect`). */
   status?: number;
@@ -46,6 +46,10 @@ export interface ResponseSpec {
   static?: string;
   /** Content-Security-Policy header (useful with `static`, e.g. to mimic Gmail's CSP). */
   csp?: string;
+  /** Hand the request to another server's request listener (e.g. `DohServer.handle`), so one
+   *  port can serve several real names (a DoH resolver beside a webmail). The request is still
+   *  recorded; `bytesWritten` stays 0. */
+  handler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** Behaviour of one hostname (an exact name or a one-label wildcard `*.example.test`). */
@@ -227,7 +231,7 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
       if (record.aborted) return;
     }
     if (spec.hang) return;
-    await respond(spec, res, record);
+    await respond(spec, req, res, record);
   }
 
   function baseHeaders(spec: ResponseSpec): Record<string, string> {
@@ -236,7 +240,11 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
     return headers;
   }
 
-  async function respond(spec: ResponseSpec, res: ServerResponse, record: HostRequest): Promise<void> {
+  async function respond(spec: ResponseSpec, req: IncomingMessage, res: ServerResponse, record: HostRequest): Promise<void> {
+    if (spec.handler !== undefined) {
+      spec.handler(req, res);
+      return;
+    }
     const headers = baseHeaders(spec);
     if (spec.redirect !== undefined) {
       res.writeHead(spec.status ?? 301, { ...headers, location: spec.redirect, 'content-length': '0' });
@@ -269,7 +277,12 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
       const ok = res.write(size === chunk.length ? chunk : chunk.subarray(0, size));
       record.bytesWritten += size;
       // Respect backpressure: wait for the socket to drain (or die) before writing more.
-      if (!ok) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!ok) {
+        // Remove both listeners afterwards: a long stream would otherwise pile them up.
+        const done = new AbortController();
+        await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]);
+        done.abort();
+      }
     }
     if (!res.destroyed) res.end();
   }

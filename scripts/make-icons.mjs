@@ -157,6 +157,8 @@ export const LEVEL_ICONS = {
   undeliverable: { colour: '#8c1d18', shape: shape.octagon, glyph: [glyph.bar] },
   unknown: { colour: '#5f6368', shape: shape.circle, glyph: [glyph.question] },
   checking: { colour: '#5f6368', shape: shape.square, glyph: [glyph.dots] },
+  // Not checked on purpose (the settings' skip list): grey diamond with a dash.
+  skipped: { colour: '#5f6368', shape: shape.diamond, glyph: [glyph.bar] },
 };
 
 function levelIcon(size, { colour, shape: outer, glyph: marks }) {

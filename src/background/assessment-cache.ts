@@ -5,6 +5,8 @@ import type { Assessment } from '../core/index.ts';
 import type { KeyValueArea } from './storage-area.ts';
 
 const PREFIX = 'assess:';
+/** Keys of storage.session entries that hold assessments (the diagnostics export counts them). */
+export const ASSESSMENT_KEY_PREFIX = PREFIX;
 export const MAX_ASSESSMENTS = 1000;
 
 export interface AssessmentCache {

@@ -1,6 +1,6 @@
 // Domain -> Assessment, through src/core, with the hot cache in front and one shared promise per
 // domain in flight (DESIGN.md: concurrent requests for one domain share one promise).
-import type { AssessDeps, Assessment, SenderCapabilities } from '../core/index.ts';
+import type { AssessDeps, Assessment, Reason, SenderCapabilities } from '../core/index.ts';
 import type { AssessmentCache } from './assessment-cache.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -29,10 +29,15 @@ export function cacheKey(domain: string, sender: SenderCapabilities | undefined)
 
 /** A defined result when the engine itself throws (it should not): "could not check". */
 export function crashAssessment(domain: string, error: unknown, now: number): Assessment {
+  return notCheckedAssessment(domain, { code: 'extension.engine-error', message: t('bg_engine_error', [String(error).slice(0, 200)]), severity: 'error' }, now);
+}
+
+/** "Could not check" with the reason why no lookup was made (or the engine failed). Kept briefly. */
+export function notCheckedAssessment(domain: string, reason: Reason, now: number): Assessment {
   return {
     domain,
     level: 'unknown',
-    reasons: [{ code: 'extension.engine-error', message: t('bg_engine_error', [String(error).slice(0, 200)]), severity: 'error' }],
+    reasons: [reason],
     evidence: {
       mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
       mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
@@ -49,6 +54,12 @@ export function createAssessmentService(options: {
   cache: AssessmentCache;
   /** Built per call so a changed resolver or permission applies to the next assessment. */
   deps: () => Omit<AssessDeps, 'sender'> | Promise<Omit<AssessDeps, 'sender'>>;
+  /**
+   * Asked before every lookup: a reason here means "do not look anything up" and the result is
+   * `unknown` with that reason (e.g. no configured resolver is permitted: falling back to another
+   * resolver would send the domain somewhere nobody chose).
+   */
+  refuse?: () => Reason | null | Promise<Reason | null>;
   now?: () => number;
 }): AssessmentService {
   const { assess, cache } = options;
@@ -70,8 +81,12 @@ export function createAssessmentService(options: {
       const run = (async () => {
         let result: Assessment;
         try {
-          const deps: AssessDeps = { ...(await options.deps()), ...(sender ? { sender } : {}) };
-          result = await assess(domain, deps);
+          const refusal = (await options.refuse?.()) ?? null;
+          if (refusal !== null) result = notCheckedAssessment(domain, refusal, now());
+          else {
+            const deps: AssessDeps = { ...(await options.deps()), ...(sender ? { sender } : {}) };
+            result = await assess(domain, deps);
+          }
         } catch (error) {
           result = crashAssessment(domain, error, now());
         }

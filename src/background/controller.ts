@@ -7,17 +7,33 @@
 // from where the old one stopped: `ready` loads both, then every known compose is re-derived,
 // missing assessments (those that were in flight) are started again, and verdicts are pushed.
 // Content scripts also re-send their state on their next change; either way nothing is lost.
+//
+// Settings (src/shared/settings.ts) reach the controller through `rules()`: domains on the
+// organisation's lists (internal, required, skip) get their level locally and are never handed to
+// the assessment service, and `warnAtOrBelow` decides what counts as "not protected". Both are read
+// on every refresh, so a settings change applies with `refreshAll()` and no reload.
 import { domainOfAddressOrDomain } from '../core/index.ts';
-import type { Assessment, SenderCapabilities } from '../core/index.ts';
+import type { Assessment, Level, SenderCapabilities } from '../core/index.ts';
 import type {
-  BgComposeVerdicts, CheckManualResponse, ComposeView, CsToBg, ProviderId, TabStateResponse, UiResponses, UiToBg,
+  BgComposeVerdicts, CheckManualResponse, ComposeView, CsToBg, DisplayLevel, ProviderId, TabStateResponse, UiResponses, UiToBg,
 } from '../shared/messages.ts';
+import { t } from '../shared/i18n.ts';
+import { DEFAULT_SETTINGS, type OrgDomainLevel } from '../shared/settings.ts';
 import type { AssessmentService } from './assessment-service.ts';
 import { applyBadge, badgeView, type ActionApi } from './badge.ts';
 import { activeCompose, emptyState, reduce, type ComposeEvent, type ComposeRecord, type ComposeState } from './compose-state.ts';
 import type { MessageOrigin } from './router.ts';
 import type { KeyValueArea } from './storage-area.ts';
 import { domainsOf, recipientVerdicts, summarize } from './verdicts.ts';
+
+/** What the settings say about recipient domains, independent of any lookup. */
+export interface DomainRules {
+  /** internal / required / skipped from the settings' lists; null: assess the domain. */
+  orgLevelFor(domain: string): OrgDomainLevel | null;
+  warnAtOrBelow: Level;
+}
+
+export const NO_RULES: DomainRules = { orgLevelFor: () => null, warnAtOrBelow: DEFAULT_SETTINGS.warnAtOrBelow };
 import { providerForUrl } from '../shared/providers.ts';
 
 export const STATE_KEY = 'composeState.v1';
@@ -33,6 +49,12 @@ export interface ControllerDeps {
   senderFor(provider: ProviderId): SenderCapabilities | undefined;
   /** Forget DNS answers (for "check again"). */
   clearDnsCache(): void;
+  /** Forget cached MTA-STS policies (options page "clear cache"). */
+  clearPolicyCache?(): Promise<void>;
+  /** The sender for checks by hand (settings `senderEnforces`); undefined: unknown sender. */
+  manualSender?(): SenderCapabilities | undefined;
+  /** The current settings' rules for domains; default: none (everything is assessed). */
+  rules?(): DomainRules;
   /** Work to finish before any event is handled (e.g. loading the assessment cache). */
   init?: () => Promise<void>;
 }
@@ -70,14 +92,17 @@ export function createController(deps: ControllerDeps) {
     await persist();
   }
 
-  function levelOf(sender: SenderCapabilities | undefined) {
-    return (domain: string) => deps.service.cached(domain, sender)?.level ?? 'checking';
+  const rules = (): DomainRules => deps.rules?.() ?? NO_RULES;
+
+  function levelOf(sender: SenderCapabilities | undefined, current: DomainRules) {
+    return (domain: string): DisplayLevel => current.orgLevelFor(domain) ?? deps.service.cached(domain, sender)?.level ?? 'checking';
   }
 
   function view(compose: ComposeRecord) {
+    const current = rules();
     const sender = deps.senderFor(compose.provider);
-    const recipients = recipientVerdicts(compose.recipients, levelOf(sender));
-    return { sender, recipients, summary: summarize(recipients) };
+    const recipients = recipientVerdicts(compose.recipients, levelOf(sender, current));
+    return { sender, recipients, summary: summarize(recipients, current.warnAtOrBelow), rules: current };
   }
 
   const scheduled = new Set<number>();
@@ -100,7 +125,7 @@ export function createController(deps: ControllerDeps) {
       return;
     }
     for (const compose of Object.values(tab.composes)) {
-      const { sender, recipients, summary } = view(compose);
+      const { sender, recipients, summary, rules: current } = view(compose);
       const message: BgComposeVerdicts = { type: 'bg/compose-verdicts', composeId: compose.composeId, summary, recipients };
       const key = `${tabId}|${compose.composeId}`;
       const signature = JSON.stringify(message);
@@ -110,6 +135,8 @@ export function createController(deps: ControllerDeps) {
         deps.sendToTab(tabId, message).catch(() => lastPushed.delete(key));
       }
       for (const domain of domainsOf(compose.recipients)) {
+        // The settings' lists are answered locally: such a domain never leaves the browser.
+        if (current.orgLevelFor(domain) !== null) continue;
         if (deps.service.cached(domain, sender) || deps.service.inFlight(domain, sender)) continue;
         void deps.service.assess(domain, sender).then(() => scheduleRefresh(tabId));
       }
@@ -152,9 +179,11 @@ export function createController(deps: ControllerDeps) {
 
   function assessmentsOf(composes: ComposeRecord[]): Record<string, Assessment> {
     const out: Record<string, Assessment> = {};
+    const current = rules();
     for (const compose of composes) {
       const sender = deps.senderFor(compose.provider);
       for (const domain of domainsOf(compose.recipients)) {
+        if (current.orgLevelFor(domain) !== null) continue;
         const a = deps.service.cached(domain, sender);
         if (a) out[domain] = a;
       }
@@ -181,10 +210,15 @@ export function createController(deps: ControllerDeps) {
   }
 
   async function checkManual(input: string): Promise<CheckManualResponse> {
+    await ready;
     const parsed = domainOfAddressOrDomain(input);
     if (!parsed.ok) return { assessments: [], error: parsed.error.message };
-    // A check by hand is not tied to a webmail: the sender's capabilities are unknown.
-    const assessment = await deps.service.assess(parsed.domain, undefined);
+    // The settings' lists hold for checks by hand too: a skipped domain must not leave the browser.
+    const org = rules().orgLevelFor(parsed.domain);
+    if (org !== null) return { assessments: [], error: t(`bg_manual_${org}`, [parsed.display]) };
+    // A check by hand is not tied to a webmail: the sender is what the settings say the
+    // organisation's servers enforce, else unknown.
+    const assessment = await deps.service.assess(parsed.domain, deps.manualSender?.());
     return { assessments: [parsed.display !== parsed.domain ? { ...assessment, displayDomain: parsed.display } : assessment] };
   }
 
@@ -204,7 +238,23 @@ export function createController(deps: ControllerDeps) {
         return recheck(message.domains);
       case 'ui/check-manual':
         return checkManual(message.input);
+      case 'ui/clear-cache':
+        return clearCache();
     }
+  }
+
+  async function refreshAll(): Promise<void> {
+    await ready;
+    for (const id of Object.keys(state.tabs)) await refreshTab(Number(id));
+  }
+
+  async function clearCache(): Promise<{ ok: true }> {
+    await ready;
+    deps.clearDnsCache();
+    await deps.clearPolicyCache?.().catch(() => undefined);
+    await deps.service.forgetAll();
+    await refreshAll();
+    return { ok: true };
   }
 
   return {
@@ -238,8 +288,10 @@ export function createController(deps: ControllerDeps) {
       await ready;
       deps.clearDnsCache();
       await deps.service.forgetAll();
-      for (const id of Object.keys(state.tabs)) await refreshTab(Number(id));
+      await refreshAll();
     },
+    /** Settings that do not change lookups (lists, threshold, sender) changed: re-derive and push. */
+    refreshAll,
     /** For tests. */
     snapshot: (): ComposeState => state,
   };

@@ -4,7 +4,7 @@
 import browser from 'webextension-polyfill';
 import { assessDomain, createCachingResolver, createDohResolver } from '../core/index.ts';
 import type { Resolver } from '../core/index.ts';
-import { DEFAULT_SETTINGS, parseSettings, SETTINGS_KEY, type Settings } from '../shared/settings.ts';
+import { isSettingKey } from '../shared/settings.ts';
 import { createAssessmentCache } from './assessment-cache.ts';
 import { createAssessmentService } from './assessment-service.ts';
 import type { ActionApi } from './badge.ts';
@@ -12,7 +12,7 @@ import { createController } from './controller.ts';
 import { createPolicyCache } from './policy-cache.ts';
 import { createPolicyPermission } from './policy-permission.ts';
 import { createRouter, type SenderLike } from './router.ts';
-import { senderFor } from './senders.ts';
+import { createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, senderForSettings } from './settings-runtime.ts';
 import { memoryArea, type KeyValueArea } from './storage-area.ts';
 
 const WELCOME_PAGE = 'src/welcome/index.html';
@@ -22,16 +22,28 @@ const WELCOME_PAGE = 'src/welcome/index.html';
 const session: KeyValueArea = (browser.storage as { session?: KeyValueArea }).session ?? memoryArea();
 
 const fetchFn = globalThis.fetch.bind(globalThis);
-let settings: Settings = DEFAULT_SETTINGS;
-const makeResolver = (s: Settings) => createCachingResolver(createDohResolver({ urls: s.resolverUrls, fetch: fetchFn }), { now: Date.now });
-let resolver: Resolver & { clear(): void } = makeResolver(settings);
 
-async function loadSettings(): Promise<void> {
-  const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({}) as Record<string, unknown>);
-  settings = parseSettings(stored[SETTINGS_KEY]);
-  resolver = makeResolver(settings);
+// Settings: managed (organisation policy) > user (storage.sync) > defaults; see settings-runtime.ts.
+const managedArea = (browser.storage as { managed?: typeof browser.storage.managed }).managed;
+const settingsRuntime = createSettingsRuntime({
+  managed: managedArea,
+  sync: browser.storage.sync,
+  hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+});
+const settingsReady = settingsRuntime.ready();
+
+/** Only the permitted resolvers of the settings; rebuilt when they change. */
+const makeResolver = (urls: string[]) => createCachingResolver(createDohResolver({ urls, fetch: fetchFn }), { now: Date.now });
+let resolverUrls: string[] = settingsRuntime.latest().usableResolvers;
+let resolver: Resolver & { clear(): void } = makeResolver(resolverUrls);
+function currentResolver(): Resolver & { clear(): void } {
+  const urls = settingsRuntime.latest().usableResolvers;
+  if (urls.join('\n') !== resolverUrls.join('\n')) {
+    resolverUrls = urls;
+    resolver = makeResolver(urls);
+  }
+  return resolver;
 }
-const settingsReady = loadSettings();
 
 const permission = createPolicyPermission(browser.permissions);
 const policyCache = createPolicyCache(browser.storage.local);
@@ -41,9 +53,14 @@ const service = createAssessmentService({
   assess: assessDomain,
   cache: assessmentCache,
   async deps() {
+    const applied = await settingsReady.then(() => settingsRuntime.latest());
+    // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
+    const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
+    return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
+  },
+  async refuse() {
     await settingsReady;
-    const granted = await permission.granted();
-    return { resolver, fetch: granted ? fetchFn : null, policyCache, now: Date.now };
+    return refusalReason(settingsRuntime.latest());
   },
 });
 
@@ -62,8 +79,11 @@ const controller = createController({
     }
   },
   hasPolicyPermission: () => permission.granted(),
-  senderFor,
-  clearDnsCache: () => resolver.clear(),
+  senderFor: (provider) => senderForSettings(settingsRuntime.latest(), provider),
+  manualSender: () => settingsRuntime.latest().settings.senderEnforces ?? undefined,
+  rules: () => domainRules(settingsRuntime.latest()),
+  clearDnsCache: () => currentResolver().clear(),
+  clearPolicyCache: () => policyCache.clear(),
   init: () => Promise.all([assessmentCache.load(), settingsReady]).then(() => undefined),
 });
 
@@ -81,14 +101,21 @@ browser.tabs.onUpdated.addListener((tabId, change) => {
 
 async function permissionChanged(): Promise<void> {
   await permission.refresh();
+  await settingsRuntime.reload(); // a resolver's origin may have been granted or revoked
   await controller.invalidateAll();
+}
+
+/** Settings changed in storage.sync or storage.managed: apply them to open composes at once. */
+async function settingsChanged(): Promise<void> {
+  const changed = await settingsRuntime.reload();
+  if (changed.some((k) => LOOKUP_KEYS.includes(k))) await controller.invalidateAll();
+  else if (changed.length > 0) await controller.refreshAll();
 }
 browser.permissions.onAdded.addListener(() => void permissionChanged());
 browser.permissions.onRemoved.addListener(() => void permissionChanged());
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'sync' || !(SETTINGS_KEY in changes)) return;
-  void loadSettings().then(() => controller.invalidateAll());
+  if (area === 'managed' || (area === 'sync' && Object.keys(changes).some(isSettingKey))) void settingsChanged();
 });
 
 browser.runtime.onInstalled.addListener(({ reason }) => {

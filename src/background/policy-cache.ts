@@ -19,7 +19,9 @@ function isCachedPolicy(v: unknown): v is CachedPolicy {
     && Array.isArray(e.policy.mx) && typeof e.policy.mode === 'string' && typeof e.policy.maxAge === 'number';
 }
 
-export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntries = MAX_POLICIES } = {}): PolicyCache {
+export const POLICY_KEY_PREFIX = PREFIX;
+
+export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntries = MAX_POLICIES } = {}): PolicyCache & { clear(): Promise<void> } {
   /** domain -> expiresAt of what is stored; read lazily once. */
   let index: Map<string, number> | null = null;
   async function getIndex(): Promise<Map<string, number>> {
@@ -60,6 +62,12 @@ export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntri
     async delete(domain) {
       (await getIndex()).delete(domain);
       await area.remove(PREFIX + domain);
+    },
+    /** Options page "clear cache": every stored policy goes. */
+    async clear() {
+      const stored = Object.keys(await area.get(null)).filter((k) => k.startsWith(PREFIX));
+      index = new Map();
+      await area.remove(stored);
     },
   };
 }

@@ -1,7 +1,8 @@
-// What each webmail's outgoing servers honour. The verdict "protected" needs the sender to
-// enforce the recipient's policy (DESIGN.md). The facts and their sources live in core's SENDERS
-// table; which webmail maps to which sender is a constant here until the settings issue makes it
-// configurable (a Workspace admin may know better).
+// What the sending side honours. The verdict "protected" needs the sender to enforce the
+// recipient's policy (DESIGN.md). The facts and their sources live in core's SENDERS table; which
+// webmail maps to which sender is a constant here. An organisation knows better than the table:
+// the setting `senderEnforces` (src/shared/settings.ts) describes its outbound servers and then
+// applies to every webmail.
 import { SENDERS } from '../core/index.ts';
 import type { SenderCapabilities } from '../core/index.ts';
 import type { ProviderId } from '../shared/messages.ts';
@@ -10,7 +11,11 @@ const WEBMAIL_SENDER: Readonly<Partial<Record<ProviderId, SenderCapabilities>>> 
   gmail: { mtaSts: SENDERS.gmail.mtaSts, dane: SENDERS.gmail.dane },
 };
 
-/** Undefined: unknown sender, and the engine words "protected" as "if your provider honours…". */
-export function senderFor(provider: ProviderId): SenderCapabilities | undefined {
+/**
+ * Undefined: unknown sender, and the engine words "protected" as "if your provider honours…".
+ * `enforces` is the `senderEnforces` setting (null: use the built-in knowledge).
+ */
+export function senderFor(provider: ProviderId, enforces: SenderCapabilities | null = null): SenderCapabilities | undefined {
+  if (enforces !== null) return { mtaSts: enforces.mtaSts, dane: enforces.dane };
   return WEBMAIL_SENDER[provider];
 }

@@ -1,21 +1,21 @@
 // Pure derivation of what a compose shows: one verdict per recipient and the compose's summary.
 import { parseRecipient, isAtOrBelow } from '../core/index.ts';
+import type { Level } from '../core/index.ts';
 import type { ComposeRecipient, ComposeSummary, DisplayLevel, RecipientVerdict } from '../shared/messages.ts';
 import { levelSummary } from '../shared/level-display.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 
-/**
- * Recipients at or below this level count as "not protected" in the summary. A settings issue
- * will make it configurable; until then anything short of `protected` is counted.
- */
-export const DEFAULT_WARN_THRESHOLD: Exclude<DisplayLevel, 'checking'> = 'encrypted';
+/** Recipients at or below this level count as "not protected" (setting `warnAtOrBelow`). */
+export const DEFAULT_WARN_THRESHOLD: Level = DEFAULT_SETTINGS.warnAtOrBelow;
 
 /**
  * Display order for the worst-of: `checking` sits after `encrypted` so that a compose is not shown
  * as protected while a recipient is still being checked, yet a known problem (unverified or
- * worse) is not hidden behind "checking".
+ * worse) is not hidden behind "checking". `skipped` comes first: a skipped domain does not count
+ * toward the worst level, so it is the compose's level only when every recipient is skipped.
  */
 const DISPLAY_ORDER: readonly DisplayLevel[] = [
-  'internal', 'required', 'protected', 'encrypted', 'checking', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
+  'skipped', 'internal', 'required', 'protected', 'encrypted', 'checking', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
 ];
 export const displayRank = (level: DisplayLevel): number => DISPLAY_ORDER.indexOf(level);
 
@@ -44,10 +44,11 @@ export function recipientVerdicts(
   });
 }
 
-export function summarize(verdicts: readonly RecipientVerdict[], threshold: Exclude<DisplayLevel, 'checking'> = DEFAULT_WARN_THRESHOLD): ComposeSummary {
+export function summarize(verdicts: readonly RecipientVerdict[], threshold: Level = DEFAULT_WARN_THRESHOLD): ComposeSummary {
   let notProtected = 0;
   let checking = 0;
   for (const { level } of verdicts) {
+    if (level === 'skipped') continue; // never looked up, never a warning
     if (level === 'checking') {
       checking++;
       notProtected++; // not yet known counts as not protected (messages.ts ComposeSummary)

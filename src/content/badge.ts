@@ -18,6 +18,7 @@ const GLYPH: Record<DisplayLevel, string> = {
   undeliverable: '\u2715', // ✕
   unknown: '?',
   checking: '\u25CC', // ◌ dotted circle: not known yet
+  skipped: '\u2013', // – en dash: not checked on purpose (settings' skip list)
 };
 
 const MAX_DETAIL_ROWS = 100;

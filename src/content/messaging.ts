@@ -55,7 +55,7 @@ export function runtimeTransport(): Transport | null {
 
 const LEVELS: ReadonlySet<string> = new Set<DisplayLevel>([
   'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
-  'internal', 'required', 'checking',
+  'internal', 'required', 'checking', 'skipped',
 ]);
 const MAX_ID = 200;
 const MAX_VERDICTS = 1000;

@@ -5,7 +5,7 @@ import type { DisplayLevel } from './messages.ts';
 import { t } from './i18n.ts';
 
 export const DISPLAY_LEVELS: readonly DisplayLevel[] = [
-  'internal', 'required', 'protected', 'encrypted', 'checking', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
+  'skipped', 'internal', 'required', 'protected', 'encrypted', 'checking', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
 ];
 
 interface LevelLook {
@@ -27,6 +27,7 @@ const LOOK: Record<DisplayLevel, LevelLook> = {
   misconfigured: { glyph: '!!', colour: '#c5221f', name: () => t('level_misconfigured_name'), summary: () => t('level_misconfigured_summary') },
   undeliverable: { glyph: '✗', colour: '#8c1d18', name: () => t('level_undeliverable_name'), summary: () => t('level_undeliverable_summary') },
   unknown: { glyph: '?', colour: '#5f6368', name: () => t('level_unknown_name'), summary: () => t('level_unknown_summary') },
+  skipped: { glyph: '–', colour: '#5f6368', name: () => t('level_skipped_name'), summary: () => t('level_skipped_summary') },
 };
 
 export const levelGlyph = (level: DisplayLevel): string => LOOK[level].glyph;

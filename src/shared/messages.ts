@@ -7,8 +7,12 @@ import type { Assessment, Level, OrgLevel } from '../core/types.ts';
 export type ProviderId = 'gmail' | 'outlook' | 'yahoo';
 export type RecipientField = 'to' | 'cc' | 'bcc' | 'unknown';
 
-/** A level as the extension shows it: core's levels, the org's levels, or still checking. */
-export type DisplayLevel = Level | OrgLevel | 'checking';
+/**
+ * A level as the extension shows it: core's levels, the org's levels, still checking, or
+ * `skipped` (the domain is on the settings' skip list: never looked up, and it does not count
+ * toward the worst level unless every recipient is skipped).
+ */
+export type DisplayLevel = Level | OrgLevel | 'checking' | 'skipped';
 
 export interface ComposeRecipient {
   /** The address as read from the page (trimmed, at most 320 characters). */
@@ -60,7 +64,9 @@ export type BgToCs = BgComposeVerdicts;
 export interface UiGetTabState { type: 'ui/get-tab-state'; tabId: number }
 export interface UiRecheck { type: 'ui/recheck'; domains: string[] }
 export interface UiCheckManual { type: 'ui/check-manual'; input: string }
-export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual;
+/** Options page "clear cache": forget every assessment, DNS answer and cached MTA-STS policy. */
+export interface UiClearCache { type: 'ui/clear-cache' }
+export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual | UiClearCache;
 
 export interface ComposeView {
   composeId: string;
@@ -84,4 +90,5 @@ export interface UiResponses {
   'ui/get-tab-state': TabStateResponse;
   'ui/recheck': { ok: true };
   'ui/check-manual': CheckManualResponse;
+  'ui/clear-cache': { ok: true };
 }

@@ -1,44 +1,249 @@
-// User settings (storage.sync). A minimal schema for now: the DoH resolvers. The fuller settings
-// (managed storage, thresholds, org domains) come with their own issue.
+// The one settings schema (GitHub issue "Org-pushed install and settings", DESIGN.md "Settings and
+// org-pushed install"). The same camelCase keys are used in storage.sync (user), storage.managed
+// (organisation policy, public/managed_schema.json) and docs/deploying.md. This module is the
+// schema: the keys, their types, defaults and the validation of one value. How the sources are
+// merged (managed > user > defaults) lives in settings-merge.ts.
+//
 // Plain checks rather than valibot: the extension pages import this and stay small.
+//
+// Decisions (documented for admins in docs/deploying.md):
+// - Domain lists hold exact domains (`example.com`) or `*.suffix` patterns. `*.example.com`
+//   matches example.com itself AND every subdomain: admins mean "us and everything below us" and
+//   writing two entries is an easy mistake. The suffix may be one label (`*.test`). Entries are
+//   normalised to lower-case A-labels, so an IDN may be written in Unicode. A '*' anywhere else
+//   is invalid.
+// - Precedence for a recipient domain: internal > required > skipped > the assessment. All three
+//   lists are answered locally: their domains are never looked up (the organisation already knows
+//   the answer, and a skipped domain must not leave the browser at all).
+// - `senderEnforces` absent means "use the built-in knowledge of the webmail's provider" (Gmail:
+//   MTA-STS yes, DANE no; core SENDERS). When set, it describes the organisation's outbound
+//   servers and applies to every webmail.
+// - `orgName` and `helpUrl` are only shown (popup, welcome and options pages); nothing is fetched.
+import { normalizeDomain } from '../core/address.ts';
+import type { Diagnostic, Level, SenderCapabilities } from '../core/types.ts';
 
-export const SETTINGS_KEY = 'settings';
+/** Every setting, in the order the options page and the docs show them. */
+export const SETTING_KEYS = [
+  'resolvers',
+  'policyFetch',
+  'internalDomains',
+  'requiredTlsDomains',
+  'skipDomains',
+  'warnAtOrBelow',
+  'senderEnforces',
+  'orgName',
+  'helpUrl',
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
 
-/** RFC 8484 endpoints; their hosts are in the manifest's host_permissions. */
-export const DEFAULT_RESOLVER_URLS: readonly string[] = ['https://cloudflare-dns.com/dns-query', 'https://dns.google/dns-query'];
-export const MAX_RESOLVERS = 4;
-const MAX_URL_LENGTH = 300;
+/** 'auto': fetch MTA-STS policy files when the browser permission is granted; 'off': never. */
+export type PolicyFetchMode = 'auto' | 'off';
+export const POLICY_FETCH_MODES: readonly PolicyFetchMode[] = ['auto', 'off'];
+
+/** The levels a warning threshold can name: core's levels, best first (src/core/levels.ts). */
+export const WARN_LEVELS: readonly Level[] = ['protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown'];
 
 export interface Settings {
-  resolverUrls: string[];
+  /** RFC 8484 DoH endpoints, tried in order; 1..MAX_RESOLVERS https URLs. */
+  resolvers: string[];
+  policyFetch: PolicyFetchMode;
+  /** The organisation's own domains: shown as `internal`, never looked up. */
+  internalDomains: string[];
+  /** Domains the organisation's mail servers send to only over TLS: shown as `required`. */
+  requiredTlsDomains: string[];
+  /** Domains never looked up and shown as "Skipped"; they do not count toward the worst level. */
+  skipDomains: string[];
+  /** Recipients at this level or worse count as "not protected" and turn the badge into a warning. */
+  warnAtOrBelow: Level;
+  /** What the organisation's outbound servers enforce; null = built-in knowledge of the provider. */
+  senderEnforces: SenderCapabilities | null;
+  /** Shown in the popup, welcome and options pages; null = not set. */
+  orgName: string | null;
+  /** An https page where people get help from their organisation; null = not set. */
+  helpUrl: string | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { resolverUrls: [...DEFAULT_RESOLVER_URLS] };
+/** RFC 8484 endpoints; their hosts are in the manifest's host_permissions (manifest.config.ts). */
+export const DEFAULT_RESOLVER_URLS: readonly string[] = ['https://cloudflare-dns.com/dns-query', 'https://dns.google/dns-query'];
 
-/** An https URL without credentials or fragment: the only kind of DoH endpoint we accept. */
-export function isResolverUrl(value: string): boolean {
-  if (value.length > MAX_URL_LENGTH) return false;
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  resolvers: [...DEFAULT_RESOLVER_URLS],
+  policyFetch: 'auto',
+  internalDomains: [],
+  requiredTlsDomains: [],
+  skipDomains: [],
+  warnAtOrBelow: 'unverified',
+  senderEnforces: null,
+  orgName: null,
+  helpUrl: null,
+});
+
+/** A fresh, mutable copy of the defaults. */
+export const defaultSettings = (): Settings => structuredClone({ ...DEFAULT_SETTINGS }) as Settings;
+
+export const MAX_RESOLVERS = 4;
+/** Entries per domain list (bounds what the content of a policy can cost). */
+export const MAX_DOMAIN_ENTRIES = 1000;
+export const MAX_ORG_NAME_LENGTH = 80;
+const MAX_URL_LENGTH = 300;
+/** How much of a rejected value a diagnostic quotes. */
+const MAX_QUOTED = 100;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export type ValueResult<T> = { ok: true; value: T } | { ok: false; error: Diagnostic };
+
+const bad = (code: string, message: string): { ok: false; error: Diagnostic } => ({ ok: false, error: { code, message } });
+
+/** A value as a diagnostic quotes it: JSON-ish, capped, no control characters. */
+export function quote(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  // eslint-disable-next-line no-control-regex
+  text = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 1)}…` : text;
+}
+
+/** An https URL without credentials or fragment: the only kind of DoH endpoint or help page we accept. */
+export function isHttpsUrl(value: string): boolean {
+  if (value.length > MAX_URL_LENGTH || CONTROL.test(value)) return false;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && !url.username && !url.password && !url.hash;
+  return url.protocol === 'https:' && !url.username && !url.password && !url.hash && url.hostname !== '';
 }
+/** Kept under its old name for the options page's resolver field. */
+export const isResolverUrl = isHttpsUrl;
 
-function isResolverList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length >= 1 && value.length <= MAX_RESOLVERS
-    && value.every((u) => typeof u === 'string' && isResolverUrl(u));
-}
-
-/** Stored settings, falling back to the defaults for anything missing or invalid. */
-export function parseSettings(raw: unknown): Settings {
-  const stored = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  return { resolverUrls: isResolverList(stored.resolverUrls) ? [...stored.resolverUrls] : [...DEFAULT_SETTINGS.resolverUrls] };
-}
-
-/** Origin pattern a resolver URL needs in host permissions. */
+/** Origin pattern a resolver URL needs in host permissions, e.g. https://dns.example/* */
 export function originPattern(url: string): string {
   return `${new URL(url).origin}/*`;
+}
+
+/** One domain-list entry: `example.com` or `*.example.com`, normalised to lower-case A-labels. */
+export function parseDomainPattern(entry: string): ValueResult<string> {
+  const text = entry.trim().toLowerCase();
+  const wildcard = text.startsWith('*.');
+  // A wildcard's suffix may be a single label (`*.test` covers a whole top-level domain): it is
+  // checked as the parent of a domain below it.
+  const normalized = normalizeDomain(wildcard ? `x.${text.slice(2)}` : text);
+  if (!normalized.ok || (wildcard && (!normalized.domain.startsWith('x.') || text.slice(2) === ''))) {
+    const why = normalized.ok ? 'the part after "*." is not a domain.' : normalized.error.message;
+    return bad('settings.invalid-domain', `${quote(entry)} is not a domain: ${why}`);
+  }
+  return { ok: true, value: wildcard ? `*.${normalized.domain.slice(2)}` : normalized.domain };
+}
+
+/** Whether a recipient's policy domain (lower-case A-labels) matches one list entry. */
+export function matchesDomainPattern(domain: string, pattern: string): boolean {
+  if (!pattern.startsWith('*.')) return domain === pattern;
+  const suffix = pattern.slice(2);
+  return domain === suffix || domain.endsWith(`.${suffix}`);
+}
+
+export function matchesAnyDomain(domain: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => matchesDomainPattern(domain, p));
+}
+
+/** How the organisation's lists classify a recipient domain; null = assess it normally. */
+export type OrgDomainLevel = 'internal' | 'required' | 'skipped';
+
+/** internal > required > skipped (see the decisions at the top of this file). */
+export function orgLevelFor(domain: string, settings: Pick<Settings, 'internalDomains' | 'requiredTlsDomains' | 'skipDomains'>): OrgDomainLevel | null {
+  if (matchesAnyDomain(domain, settings.internalDomains)) return 'internal';
+  if (matchesAnyDomain(domain, settings.requiredTlsDomains)) return 'required';
+  if (matchesAnyDomain(domain, settings.skipDomains)) return 'skipped';
+  return null;
+}
+
+// ----- validation of one value per key ----------------------------------------------------
+
+function parseResolvers(raw: unknown): ValueResult<string[]> {
+  if (!Array.isArray(raw)) return bad('settings.not-a-list', `${quote(raw)} is not a list of https URLs`);
+  if (raw.length === 0) return bad('settings.empty', 'the list is empty; give at least one https URL');
+  if (raw.length > MAX_RESOLVERS) return bad('settings.too-many', `${raw.length} resolvers given; at most ${MAX_RESOLVERS} are used`);
+  for (const url of raw) {
+    if (typeof url !== 'string' || !isHttpsUrl(url.trim())) return bad('settings.not-https-url', `${quote(url)} is not an https URL`);
+  }
+  return { ok: true, value: [...new Set((raw as string[]).map((u) => u.trim()))] };
+}
+
+function parseDomainList(raw: unknown): ValueResult<string[]> {
+  if (!Array.isArray(raw)) return bad('settings.not-a-list', `${quote(raw)} is not a list of domains`);
+  if (raw.length > MAX_DOMAIN_ENTRIES) return bad('settings.too-many', `${raw.length} entries given; at most ${MAX_DOMAIN_ENTRIES} are allowed`);
+  const out = new Set<string>();
+  for (const entry of raw) {
+    if (typeof entry !== 'string') return bad('settings.invalid-domain', `${quote(entry)} is not a domain`);
+    const parsed = parseDomainPattern(entry);
+    if (!parsed.ok) return parsed;
+    out.add(parsed.value);
+  }
+  return { ok: true, value: [...out] };
+}
+
+function parseOneOf<T extends string>(raw: unknown, allowed: readonly T[]): ValueResult<T> {
+  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return { ok: true, value: raw as T };
+  return bad('settings.not-allowed', `${quote(raw)} is not one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+}
+
+function parseSenderEnforces(raw: unknown): ValueResult<SenderCapabilities> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return bad('settings.invalid-sender', `${quote(raw)} is not an object like {"mtaSts": true, "dane": false}`);
+  }
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const unknown = entries.find(([k]) => k !== 'mtaSts' && k !== 'dane');
+  if (unknown) return bad('settings.invalid-sender', `${quote(unknown[0])} is not one of 'mtaSts', 'dane'`);
+  const wrong = entries.find(([, v]) => typeof v !== 'boolean');
+  if (wrong) return bad('settings.invalid-sender', `${wrong[0]} must be true or false, not ${quote(wrong[1])}`);
+  const o = raw as Partial<SenderCapabilities>;
+  // A mechanism left out is not claimed: false.
+  return { ok: true, value: { mtaSts: o.mtaSts === true, dane: o.dane === true } };
+}
+
+function parseOrgName(raw: unknown): ValueResult<string | null> {
+  if (typeof raw !== 'string') return bad('settings.not-text', `${quote(raw)} is not text`);
+  const name = raw.trim();
+  if (CONTROL.test(name)) return bad('settings.not-text', 'the name contains control characters');
+  if (name.length > MAX_ORG_NAME_LENGTH) return bad('settings.too-long', `the name has ${name.length} characters; at most ${MAX_ORG_NAME_LENGTH} are allowed`);
+  return { ok: true, value: name === '' ? null : name };
+}
+
+function parseHelpUrl(raw: unknown): ValueResult<string | null> {
+  if (typeof raw !== 'string') return bad('settings.not-https-url', `${quote(raw)} is not an https URL`);
+  const url = raw.trim();
+  if (url === '') return { ok: true, value: null };
+  if (!isHttpsUrl(url)) return bad('settings.not-https-url', `${quote(raw)} is not an https URL`);
+  return { ok: true, value: url };
+}
+
+const PARSERS: { [K in SettingKey]: (raw: unknown) => ValueResult<Settings[K]> } = {
+  resolvers: parseResolvers,
+  policyFetch: (raw) => parseOneOf(raw, POLICY_FETCH_MODES),
+  internalDomains: parseDomainList,
+  requiredTlsDomains: parseDomainList,
+  skipDomains: parseDomainList,
+  warnAtOrBelow: (raw) => parseOneOf(raw, WARN_LEVELS),
+  senderEnforces: parseSenderEnforces,
+  orgName: parseOrgName,
+  helpUrl: parseHelpUrl,
+};
+
+export const isSettingKey = (key: string): key is SettingKey => (SETTING_KEYS as readonly string[]).includes(key);
+
+/** Validate and normalise one stored value (from storage.sync, storage.managed or the options form). */
+export function parseSetting<K extends SettingKey>(key: K, raw: unknown): ValueResult<Settings[K]> {
+  return PARSERS[key](raw);
+}
+
+/** Value equality for settings values (plain JSON: arrays in order, the sender by its fields). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

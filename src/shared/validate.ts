@@ -24,7 +24,7 @@ const recipient = v.object({
 });
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RECIPIENTS));
 const displayLevel = v.picklist([
-  'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown', 'internal', 'required', 'checking',
+  'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown', 'internal', 'required', 'checking', 'skipped',
 ]);
 
 export const csToBgSchema = v.variant('type', [
@@ -66,6 +66,7 @@ export const uiToBgSchema = v.variant('type', [
     ),
   }),
   v.object({ type: v.literal('ui/check-manual'), input: v.pipe(v.string(), v.maxLength(MAX_MANUAL_INPUT_LENGTH)) }),
+  v.object({ type: v.literal('ui/clear-cache') }),
 ]);
 
 // The schemas must produce exactly the contract's types (compile-time check, no runtime cost).

@@ -41,9 +41,21 @@ describe('recipientVerdicts', () => {
 
 describe('summarize', () => {
   const v = (level: DisplayLevel) => ({ address: 'a@b.c', domain: 'b.c', level, summary: '' });
-  it('counts recipients below protected, and those still checking', () => {
+  it('counts recipients at or below the default threshold (unverified), and those still checking', () => {
     expect(summarize([v('protected'), v('encrypted'), v('unverified'), v('checking'), v('internal')]))
-      .toEqual({ level: 'unverified', total: 5, notProtected: 3, checking: 1 });
+      .toEqual({ level: 'unverified', total: 5, notProtected: 2, checking: 1 });
+  });
+  it('uses the warnAtOrBelow threshold it is given', () => {
+    const levels = [v('protected'), v('encrypted'), v('unverified'), v('misconfigured')];
+    expect(summarize(levels, 'encrypted').notProtected).toBe(3);
+    expect(summarize(levels, 'misconfigured').notProtected).toBe(1);
+    expect(summarize(levels, 'protected').notProtected).toBe(4);
+  });
+  it('never counts skipped recipients as a warning, nor as the worst level unless all are skipped', () => {
+    expect(summarize([v('skipped'), v('protected')])).toEqual({ level: 'protected', total: 2, notProtected: 0, checking: 0 });
+    expect(summarize([v('skipped'), v('internal')]).level).toBe('internal');
+    expect(summarize([v('skipped'), v('skipped')])).toEqual({ level: 'skipped', total: 2, notProtected: 0, checking: 0 });
+    expect(summarize([v('skipped')], 'protected').notProtected).toBe(0);
   });
   it('is empty for no recipients', () => {
     expect(summarize([])).toEqual({ level: null, total: 0, notProtected: 0, checking: 0 });

@@ -1,0 +1,171 @@
+// How the background applies the settings: the organisation's lists answered locally (never
+// looked up), the warning threshold, the sender override, the resolver permission gate, live
+// changes (re-push without reload) and "clear cache".
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAssessmentCache } from '../../../src/background/assessment-cache.ts';
+import { createAssessmentService } from '../../../src/background/assessment-service.ts';
+import { createController, type DomainRules } from '../../../src/background/controller.ts';
+import {
+  createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, senderForSettings,
+} from '../../../src/background/settings-runtime.ts';
+import { memoryArea } from '../../../src/background/storage-area.ts';
+import type { AssessDeps, Assessment, Reason } from '../../../src/core/index.ts';
+import type { BgComposeVerdicts, CsComposeUpdate } from '../../../src/shared/messages.ts';
+import { mergeSettings } from '../../../src/shared/settings-merge.ts';
+import { assessment, fakeAction } from './fakes.ts';
+import { installI18n } from './locale-fixture.ts';
+
+beforeAll(installI18n);
+
+const TAB = 3;
+const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'd' } as const;
+const update = (...addresses: string[]): CsComposeUpdate => ({
+  type: 'cs/compose-update', composeId: 'c1', provider: 'gmail', fieldsFound: true,
+  recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
+});
+
+function rulesFrom(managed: Record<string, unknown>): DomainRules {
+  const s = mergeSettings(managed, {});
+  return domainRules({ ...s, usableResolvers: s.settings.resolvers, blockedResolvers: [] });
+}
+
+function setup(initial: DomainRules, refuse: () => Reason | null = () => null) {
+  let rules = initial;
+  const assess = vi.fn(async (d: string, _deps: AssessDeps): Promise<Assessment> => assessment(d, d.startsWith('weak') ? 'encrypted' : 'unverified'));
+  const session = memoryArea();
+  const cache = createAssessmentCache(session, { now: () => 1_000 });
+  const service = createAssessmentService({ assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, refuse, now: () => 1_000 });
+  const pushes: BgComposeVerdicts[] = [];
+  const clearPolicyCache = vi.fn(async () => undefined);
+  const clearDnsCache = vi.fn();
+  const controller = createController({
+    session,
+    service,
+    action: fakeAction().action,
+    sendToTab: async (_tab, message) => { pushes.push(message); },
+    tabUrl: async () => 'https://mail.google.com/mail/u/0/',
+    hasPolicyPermission: async () => true,
+    senderFor: () => ({ mtaSts: true, dane: false }),
+    manualSender: () => ({ mtaSts: true, dane: true }),
+    clearDnsCache,
+    clearPolicyCache,
+    rules: () => rules,
+    init: () => cache.load(),
+  });
+  return {
+    controller, assess, pushes, clearPolicyCache, clearDnsCache, session,
+    last: () => pushes[pushes.length - 1],
+    setRules(next: DomainRules) { rules = next; },
+  };
+}
+
+describe('the organisation lists in the background', () => {
+  it('shows internal, required and skipped without looking those domains up', async () => {
+    const w = setup(rulesFrom({ internalDomains: ['*.corp.example'], requiredTlsDomains: ['partner.example'], skipDomains: ['bank.example'] }));
+    await w.controller.handleContent(update('a@hr.corp.example', 'b@partner.example', 'c@bank.example', 'd@other.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.last()?.recipients.map((r) => r.level)).toEqual(['internal', 'required', 'skipped', 'unverified']));
+    expect(w.assess.mock.calls.map((c) => c[0])).toEqual(['other.example']);
+    expect(w.last()?.recipients[2]?.summary).toMatch(/skip this domain/);
+    expect(w.last()?.summary).toEqual({ level: 'unverified', total: 4, notProtected: 1, checking: 0 });
+    const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
+    expect(Object.keys((state as { assessments: object }).assessments)).toEqual(['other.example']);
+  });
+
+  it('applies warnAtOrBelow to the count of recipients not protected', async () => {
+    const w = setup(rulesFrom({ warnAtOrBelow: 'encrypted' }));
+    await w.controller.handleContent(update('a@weak.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.last()?.summary).toEqual({ level: 'encrypted', total: 1, notProtected: 1, checking: 0 }));
+    w.setRules(rulesFrom({}));
+    await w.controller.refreshAll();
+    expect(w.last()?.summary.notProtected).toBe(0);
+  });
+
+  it('applies a changed list live: a domain taken off the skip list is checked, one put on it is not', async () => {
+    const w = setup(rulesFrom({ skipDomains: ['*.example'] }));
+    await w.controller.handleContent(update('a@one.example', 'b@two.example'), ORIGIN);
+    expect(w.last()?.recipients.map((r) => r.level)).toEqual(['skipped', 'skipped']);
+    expect(w.last()?.summary).toEqual({ level: 'skipped', total: 2, notProtected: 0, checking: 0 });
+    expect(w.assess).not.toHaveBeenCalled();
+
+    w.setRules(rulesFrom({ skipDomains: ['two.example'] }));
+    await w.controller.refreshAll();
+    await vi.waitFor(() => expect(w.last()?.recipients.map((r) => r.level)).toEqual(['unverified', 'skipped']));
+    expect(w.assess.mock.calls.map((c) => c[0])).toEqual(['one.example']);
+  });
+
+  it('refuses checks by hand of listed domains (a skipped one must not leave the browser)', async () => {
+    const w = setup(rulesFrom({ skipDomains: ['bank.example'], internalDomains: ['corp.example'] }));
+    expect(await w.controller.handlePage({ type: 'ui/check-manual', input: 'x@bank.example' }))
+      .toEqual({ assessments: [], error: 'bank.example is on the skip list in the settings, so it is not looked up.' });
+    expect(await w.controller.handlePage({ type: 'ui/check-manual', input: 'corp.example' }))
+      .toMatchObject({ assessments: [], error: expect.stringMatching(/own domains \(Internal\)/) });
+    expect(w.assess).not.toHaveBeenCalled();
+    await w.controller.handlePage({ type: 'ui/check-manual', input: 'other.example' });
+    expect(w.assess.mock.calls[0]?.[1]?.sender).toEqual({ mtaSts: true, dane: true });
+  });
+
+  it('"clear cache" forgets assessments, DNS answers and policies, then checks open composes again', async () => {
+    const w = setup(rulesFrom({}));
+    await w.controller.handleContent(update('a@other.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.session.data.has('assess:m1d0|other.example')).toBe(true));
+    expect(await w.controller.handlePage({ type: 'ui/clear-cache' })).toEqual({ ok: true });
+    expect(w.clearDnsCache).toHaveBeenCalled();
+    expect(w.clearPolicyCache).toHaveBeenCalled();
+    await vi.waitFor(() => expect(w.assess).toHaveBeenCalledTimes(2));
+  });
+});
+
+describe('the resolver permission gate', () => {
+  it('gives "could not check" with the reason, and looks nothing up', async () => {
+    const s = mergeSettings({ resolvers: ['https://doh.corp.example/dns-query'] }, {});
+    const reason = refusalReason({ ...s, usableResolvers: [], blockedResolvers: ['https://doh.corp.example/dns-query'] });
+    expect(reason).toMatchObject({ code: 'settings.resolver-not-permitted', message: expect.stringMatching(/organisation's DNS resolver is not permitted/) });
+    const w = setup(rulesFrom({}), () => reason);
+    await w.controller.handleContent(update('a@other.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.last()?.recipients[0]?.level).toBe('unknown'));
+    expect(w.assess).not.toHaveBeenCalled();
+    const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB }) as { assessments: Record<string, Assessment> };
+    expect(state.assessments['other.example']?.reasons[0]?.code).toBe('settings.resolver-not-permitted');
+  });
+});
+
+describe('settings runtime', () => {
+  function areas(managed: Record<string, unknown>, sync: Record<string, unknown>) {
+    const m = { data: managed, get: async () => structuredClone(m.data) };
+    const s = { data: sync, get: async () => structuredClone(s.data) };
+    return { m, s };
+  }
+
+  it('reads managed over sync and keeps only permitted resolvers', async () => {
+    const { m, s } = areas({ resolvers: ['https://doh.corp.example/q', 'https://dns.google/dns-query'] }, { orgName: 'Me' });
+    const rt = createSettingsRuntime({ managed: m, sync: s, hasOrigin: async (o) => o === 'https://dns.google/*' });
+    const applied = await rt.ready();
+    expect(applied.usableResolvers).toEqual(['https://dns.google/dns-query']);
+    expect(applied.blockedResolvers).toEqual(['https://doh.corp.example/q']);
+    expect(applied.issues.map((i) => i.code)).toEqual(['settings.resolver-not-permitted']);
+    expect(applied.settings.orgName).toBe('Me');
+    expect(refusalReason(applied)).toBeNull();
+  });
+
+  it('reports which keys changed on reload, counting a change of usable resolvers', async () => {
+    const { m, s } = areas({}, {});
+    let granted = true;
+    const rt = createSettingsRuntime({ managed: m, sync: s, hasOrigin: async () => granted });
+    await rt.ready();
+    m.data = { skipDomains: ['x.example'], senderEnforces: { mtaSts: true, dane: true } };
+    expect(await rt.reload()).toEqual(['skipDomains', 'senderEnforces']);
+    expect(senderForSettings(rt.latest(), 'gmail')).toEqual({ mtaSts: true, dane: true });
+    expect(await rt.reload()).toEqual([]);
+    granted = false;
+    expect(await rt.reload()).toEqual(['resolvers']);
+    expect(LOOKUP_KEYS).toContain('resolvers');
+    expect(refusalReason(rt.latest())?.message).toMatch(/settings is not permitted/);
+  });
+
+  it('uses the built-in sender knowledge when senderEnforces is not set', async () => {
+    const { m, s } = areas({}, {});
+    const rt = createSettingsRuntime({ managed: m, sync: s, hasOrigin: async () => true });
+    expect(senderForSettings(await rt.ready(), 'gmail')).toEqual({ mtaSts: true, dane: false });
+    expect(senderForSettings(rt.latest(), 'outlook')).toBeUndefined();
+  });
+});

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 const needs = [
   ['/usr/bin/chromium', 'chromium'],
   ['/usr/bin/certutil', 'libnss3-tools'],
+  ['/usr/bin/firefox-esr', 'firefox-esr'],
 ];
 const missing = () => needs.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
 let lacking = missing();

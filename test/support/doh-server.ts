@@ -42,6 +42,9 @@ export interface DohServer {
   setDelay(ms: number): void;
   setZone(zone: Zone): void;
   setFailMode(mode: FailMode): void;
+  /** The request listener itself: lets another HTTPS server (https-hosts `handler`) answer DoH
+   *  for a real resolver name such as cloudflare-dns.com on its own port. Queries are logged. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
 
@@ -191,6 +194,7 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     setFailMode(mode: FailMode) {
       failMode = mode;
     },
+    handle: listener,
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -1,0 +1,257 @@
+// Shared harness of the Gmail end-to-end tests and the content-script benchmark: the local
+// internet of test/support/world.ts (DoH server + mta-sts. policy hosts, test CA trusted through
+// NSS) plus the Gmail-like app served as https://mail.google.com/, the built extension in real
+// Chromium, and ways to read what a user sees: the inline badge (inside a CLOSED shadow root,
+// read through CDP), the toolbar button's badge text and title, and the real popup.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CDPSession, Locator, Page, Worker } from 'playwright-core';
+import { launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { scenarioZone, startWorld, type World } from '../support/world.ts';
+
+export const CHROME_BUILD = resolve('dist/chrome');
+export const CHROME_TEST_BUILD = resolve('dist/chrome-test');
+export const GMAIL_APP_DIR = resolve('test/fixtures/gmail-app');
+export const POPUP_PATH = 'src/popup/index.html';
+
+/** The slice of the extension API the tests call inside the service worker (no @types/chrome). */
+interface ChromeApi {
+  action: {
+    getBadgeText(details: { tabId: number }): Promise<string>;
+    getTitle(details: { tabId: number }): Promise<string>;
+  };
+  tabs: {
+    query(info: { url?: string }): Promise<{ id?: number; url?: string }[]>;
+    get(tabId: number): Promise<{ windowId: number }>;
+    create(info: { url: string; active: boolean; windowId: number }): Promise<unknown>;
+  };
+  permissions: { contains(p: { origins: string[] }): Promise<boolean> };
+}
+type WithChrome = typeof globalThis & { chrome: ChromeApi };
+
+/** Fails with a message that says what to run, instead of a Chromium error about a missing dir. */
+export function requireBuild(dir: string): string {
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    const script = dir.endsWith('-test') ? 'npm run build:test' : 'npm run build';
+    throw new Error(`No extension build in ${dir}: run \`${script}\` first (npm test builds both).`);
+  }
+  return dir;
+}
+
+export interface Harness {
+  world: World;
+  browser: ChromiumSession;
+  extensionId: string;
+  /** The extension's service worker; replaced by `restartServiceWorker()`. */
+  sw: Worker;
+  restartServiceWorker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the world on 127.0.0.`loopback` (policy hosts and mail.google.com on port 443, the DoH
+ * server on a random port of the same address) and Chromium with `extensionDir`. Chromium's own
+ * name resolution is replaced by host-resolver rules: the default resolvers' names go to the DoH
+ * server, every mta-sts. name and mail.google.com to the HTTPS hosts, everything else fails.
+ */
+export async function startHarness(options: { loopback: number; extensionDir: string }): Promise<Harness> {
+  requireBuild(options.extensionDir);
+  const world = await startWorld({ loopback: options.loopback });
+  world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });
+  const dohPort = new URL(world.doh.url).port;
+  let browser: ChromiumSession;
+  try {
+    browser = await launchChromium({
+      ca: world.ca,
+      extensionDir: options.extensionDir,
+      hostRules: {
+        'mail.google.com': `${world.ip}:443`,
+        'mta-sts.*': `${world.ip}:443`,
+        'cloudflare-dns.com': `${world.ip}:${dohPort}`,
+        'dns.google': `${world.ip}:${dohPort}`,
+      },
+    });
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+  const { extensionId, serviceWorker } = browser;
+  if (extensionId === undefined || serviceWorker === undefined) throw new Error('startHarness: the extension did not start');
+  const harness: Harness = {
+    world,
+    browser,
+    extensionId,
+    sw: serviceWorker,
+    async restartServiceWorker() {
+      harness.sw = await browser.restartServiceWorker();
+      return harness.sw;
+    },
+    async close() {
+      await browser.close();
+      await world.close();
+    },
+  };
+  return harness;
+}
+
+/** Makes lookups of every name under `domain` hang (never answered), keeping the scenarios. */
+export function hangDomain(world: World, domain: string): void {
+  const zone = scenarioZone(world.ip);
+  const names = [domain, `_mta-sts.${domain}`, `_smtp._tls.${domain}`, `mx.${domain}`];
+  world.doh.setZone({ ...zone, hang: [...(zone.hang ?? []), ...names] });
+}
+
+let pageCounter = 0;
+
+export interface GmailPage {
+  page: Page;
+  /** The tab's id in the extension API (for the action badge). */
+  tabId: number;
+  url: string;
+  cdp: CDPSession;
+  close(): Promise<void>;
+}
+
+/** Opens the Gmail-like app (query e.g. `composes=1`) and waits until every compose has its badge. */
+export async function openGmail(h: Harness, query: string): Promise<GmailPage> {
+  // A unique parameter makes the tab findable by URL from the service worker.
+  const url = `https://mail.google.com/?${query}${query ? '&' : ''}tab=${++pageCounter}`;
+  const page = await h.browser.context.newPage();
+  // Wide enough for four 500 px compose windows side by side, as on a desktop screen.
+  await page.setViewportSize({ width: 2200, height: 1000 });
+  await page.goto(url);
+  await page.locator('html[data-app-ready="true"]').waitFor({ state: 'attached' });
+  const composes = await page.evaluate(() => (window as unknown as { gmailApp: { composeIds(): string[] } }).gmailApp.composeIds());
+  for (const id of composes) await page.locator(`[data-testid="compose-${id}"] [data-intransit="badge"]`).waitFor({ state: 'attached' });
+  const tabId = await h.sw.evaluate(async (u) => {
+    const tabs = await (globalThis as WithChrome).chrome.tabs.query({ url: 'https://mail.google.com/*' });
+    return tabs.find((t) => t.url === u)?.id;
+  }, url);
+  if (tabId === undefined) throw new Error(`openGmail: no tab with ${url}`);
+  const cdp = await h.browser.context.newCDPSession(page);
+  return { page, tabId, url, cdp, close: async () => { await cdp.detach().catch(() => {}); await page.close(); } };
+}
+
+/** What the inline badge of a compose shows: the level attribute and the words in its bar. */
+export interface InlineBadge {
+  /** `data-level` of the badge host (absent when there are no recipients). */
+  level: string | null;
+  /** The bar's visible words (glyph left out: it is aria-hidden), e.g. "InTransit Protected: 1 recipient". */
+  text: string;
+  /** The glyph before the words (✓, ⚠, ✕, ?, ◐, ◌). */
+  glyph: string;
+}
+
+interface RemoteNode { shadowRoots?: { shadowRootType?: string; backendNodeId: number }[] }
+
+/**
+ * Reads the badge of compose `composeId`, or null when it is not in the page. The badge lives in
+ * a CLOSED shadow root, which neither the page nor Playwright's selectors can enter; DevTools can
+ * (DOM.describeNode with pierce), as a person's eyes can.
+ */
+export async function readInlineBadge(g: GmailPage, composeId: string): Promise<InlineBadge | null> {
+  const selector = `[data-testid="compose-${composeId}"] [data-intransit="badge"]`;
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  if (result.objectId === undefined) return null;
+  try {
+    const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
+    const root = node.shadowRoots?.find((r) => r.shadowRootType === 'closed') ?? node.shadowRoots?.[0];
+    if (root === undefined) throw new Error('readInlineBadge: the badge has no shadow root');
+    const { object } = await g.cdp.send('DOM.resolveNode', { backendNodeId: root.backendNodeId });
+    if (object.objectId === undefined) throw new Error('readInlineBadge: cannot resolve the shadow root');
+    const read = await g.cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId,
+      returnByValue: true,
+      functionDeclaration: `function () {
+        const status = this.querySelector('[role="status"]');
+        const words = [...status.children].filter((e) => e.getAttribute('aria-hidden') !== 'true')
+          .map((e) => e.textContent.trim()).filter((t) => t !== '');
+        return { level: this.host.getAttribute('data-level'), text: words.join(' '),
+          glyph: status.querySelector('[aria-hidden="true"]')?.textContent ?? '' };
+      }`,
+    });
+    await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
+    return read.result.value as InlineBadge;
+  } finally {
+    await g.cdp.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => {});
+  }
+}
+
+/** The toolbar button of the tab: badge text and tooltip, as the browser holds them. */
+export async function readActionBadge(h: Harness, tabId: number): Promise<{ text: string; title: string }> {
+  return h.sw.evaluate(async (id) => {
+    const { action } = (globalThis as WithChrome).chrome;
+    return { text: await action.getBadgeText({ tabId: id }), title: await action.getTitle({ tabId: id }) };
+  }, tabId);
+}
+
+/**
+ * Opens the popup page over `g`'s tab. The popup shows the ACTIVE tab of its window. The action's
+ * real popup bubble can be opened headless (action.openPopup() from the worker works), but
+ * Playwright does not attach to that target, so its DOM cannot be read. So the worker opens the
+ * same page (same code, same Connector, same messages) as an INACTIVE tab in the Gmail tab's
+ * window, with the Gmail tab brought to the front: `tabs.query({active, currentWindow})` then
+ * names the Gmail tab, exactly as it does in the bubble. Close it when done.
+ */
+export async function openPopup(h: Harness, g: GmailPage): Promise<Page> {
+  await g.page.bringToFront();
+  const popupUrl = `chrome-extension://${h.extensionId}/${POPUP_PATH}`;
+  // The 'page' event can come before the URL is committed (about:blank): wait for the URL too.
+  const opened = h.browser.context.waitForEvent('page', { timeout: 10_000 });
+  await h.sw.evaluate(async ({ tabId, url }) => {
+    const { tabs } = (globalThis as WithChrome).chrome;
+    const gmailTab = await tabs.get(tabId);
+    await tabs.create({ url, active: false, windowId: gmailTab.windowId });
+  }, { tabId: g.tabId, url: popupUrl });
+  const popup = await opened;
+  if (!popup.url().startsWith(popupUrl)) await popup.waitForURL((u) => u.href.startsWith(popupUrl), { timeout: 10_000 });
+  await popup.locator('main').waitFor();
+  await popup.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+  return popup;
+}
+
+export interface PopupRecipient { address: string; level: string }
+
+/** The popup's section of the compose being written ("… (the one you are writing)", or the only one). */
+export function activeComposeSection(popup: Page): Locator {
+  const sections = popup.locator('section.compose');
+  return sections.filter({ has: popup.getByRole('heading', { name: /the one you are writing|^Your email$/ }) });
+}
+
+/** The recipients the popup lists for the active compose (address and the level's word), in order. */
+export async function popupRecipients(popup: Page): Promise<PopupRecipient[]> {
+  return activeComposeSection(popup).locator('li.recipient').evaluateAll((items) => items.map((li) => ({
+    address: li.querySelector('.address')?.textContent ?? '',
+    level: li.querySelector('.level')?.textContent ?? '',
+  })));
+}
+
+/** Types an address into a recipient field and confirms it with Enter, as a person does. */
+export async function typeRecipient(g: GmailPage, composeId: string, address: string, kind: 'to' | 'cc' | 'bcc' = 'to'): Promise<void> {
+  const input = g.page.getByTestId(`${kind}-input-${composeId}`);
+  if (!(await input.isVisible())) await g.page.getByTestId(`${kind}-link-${composeId}`).click();
+  await input.click();
+  await input.pressSequentially(address);
+  await input.press('Enter');
+  await g.page.locator(`[data-testid="compose-${composeId}"] [role="option"][data-hovercard-id="${address}"]`).waitFor({ state: 'attached' });
+}
+
+/** Pastes a list of addresses into a recipient field (the app turns a list into chips). */
+export async function pasteRecipients(g: GmailPage, composeId: string, addresses: readonly string[], kind: 'to' | 'cc' | 'bcc' = 'to'): Promise<void> {
+  const input = g.page.getByTestId(`${kind}-input-${composeId}`);
+  await input.click();
+  await input.evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, addresses.join(', '));
+  const last = addresses[addresses.length - 1];
+  if (last !== undefined) await g.page.locator(`[data-testid="compose-${composeId}"] [role="option"][data-hovercard-id="${last}"]`).waitFor({ state: 'attached' });
+}
+
+/** Removes a chip with its × button, as a person does. */
+export async function removeRecipient(g: GmailPage, composeId: string, address: string): Promise<void> {
+  const chip = g.page.locator(`[data-testid="compose-${composeId}"] [role="option"][data-hovercard-id="${address}"]`);
+  await chip.getByRole('button', { name: `Remove ${address}` }).click();
+  await chip.waitFor({ state: 'detached' });
+}

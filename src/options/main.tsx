@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import '../ui/base.css';
 import '../ui/page.css';
+import './options.css';
 import { App } from './App.tsx';
 import { t } from '../shared/i18n.ts';
 import { createBrowserConnector } from '../ui/connector.ts';

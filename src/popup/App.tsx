@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TabStateResponse } from '../shared/messages.ts';
 import { t } from '../shared/i18n.ts';
+import { mergeSettings, type SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
+import { OrgHelp } from '../ui/OrgHelp.tsx';
 import { Caveats } from './components/Caveats.tsx';
 import { ComposeSection } from './components/ComposeSection.tsx';
 import { Intro } from './components/Intro.tsx';
@@ -12,7 +14,7 @@ import { PolicyNotice } from './components/PolicyNotice.tsx';
 
 type View =
   | { status: 'loading' }
-  | { status: 'ready'; tab: TabStateResponse }
+  | { status: 'ready'; tab: TabStateResponse; settings: SettingsSnapshot }
   | { status: 'error' };
 
 /** No tab (or a tab we may not read): the same as a page outside webmail. */
@@ -31,7 +33,9 @@ export function App({ connector }: { connector: Connector }) {
       const tab = tabId === null
         ? { ...NO_TAB, policyFetchGranted: await connector.hasPolicyPermission() }
         : await connector.getTabState(tabId);
-      setView({ status: 'ready', tab });
+      // Settings only add the organisation's name, help page and policy-fetch mode: defaults if unreadable.
+      const settings = await connector.readSettings().catch(() => mergeSettings({}, {}));
+      setView({ status: 'ready', tab, settings });
     } catch {
       setView({ status: 'error' });
     }
@@ -65,27 +69,41 @@ export function App({ connector }: { connector: Connector }) {
       <main>
         {view.status === 'loading' && <p role="status">{t('popup_loading')}</p>}
         {view.status === 'error' && <p role="alert">{t('popup_error_background')}</p>}
-        {view.status === 'ready' && <TabView tab={view.tab} connector={connector} onRecheck={recheck} />}
+        {view.status === 'ready' && <TabView tab={view.tab} settings={view.settings} connector={connector} onRecheck={recheck} />}
       </main>
       <footer class="popup-footer">
+        {view.status === 'ready' && <OrgHelp settings={view.settings.settings} />}
         <button type="button" class="link" onClick={() => void connector.openOptions()}>{t('popup_open_options')}</button>
       </footer>
     </>
   );
 }
 
-function TabView({ tab, connector, onRecheck }: { tab: TabStateResponse; connector: Connector; onRecheck: (domains: string[]) => void }) {
+function TabView({ tab, settings, connector, onRecheck }: {
+  tab: TabStateResponse;
+  settings: SettingsSnapshot;
+  connector: Connector;
+  onRecheck: (domains: string[]) => void;
+}) {
   const hasComposes = tab.composes.length > 0;
+  // policyFetch 'off' wins over the permission: asking for the permission would change nothing.
+  const fetchOff = settings.settings.policyFetch === 'off';
+  const policiesFetched = tab.policyFetchGranted && !fetchOff;
   return (
     <>
-      {!tab.policyFetchGranted && <PolicyNotice onOpenWelcome={() => void connector.openWelcome()} />}
+      {fetchOff && (
+        <p class="notice" role="note">
+          {t(settings.sources.policyFetch === 'managed' ? 'popup_policy_off_managed' : 'popup_policy_off')}
+        </p>
+      )}
+      {!fetchOff && !tab.policyFetchGranted && <PolicyNotice onOpenWelcome={() => void connector.openWelcome()} />}
       {hasComposes
         ? tab.composes.map((compose, i) => (
             <ComposeSection key={compose.composeId} compose={compose} index={i} count={tab.composes.length} assessments={tab.assessments} onRecheck={onRecheck} />
           ))
         : <Intro inWebmail={tab.provider !== null} />}
       {!hasComposes && <ManualCheck connector={connector} />}
-      <Caveats policyFetchGranted={tab.policyFetchGranted} />
+      <Caveats policyFetchGranted={policiesFetched} />
     </>
   );
 }

@@ -2,17 +2,26 @@
 // the optional permission with its reason (DESIGN.md "Permissions").
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
+import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
+import { OrgHelp } from '../ui/OrgHelp.tsx';
 
 type Permission = 'unknown' | 'granted' | 'missing' | 'refused';
 
 export function App({ connector }: { connector: Connector }) {
   const [permission, setPermission] = useState<Permission>('unknown');
+  const [settings, setSettings] = useState<SettingsSnapshot | null>(null);
 
   const refresh = useCallback(async () => {
-    const granted = await connector.hasPolicyPermission().catch(() => false);
+    const [granted, snapshot] = await Promise.all([
+      connector.hasPolicyPermission().catch(() => false),
+      connector.readSettings().catch(() => null),
+    ]);
+    setSettings(snapshot);
     setPermission((prev) => (granted ? 'granted' : prev === 'refused' ? 'refused' : 'missing'));
   }, [connector]);
+  // The organisation may have turned policy fetching off: then the permission would change nothing.
+  const fetchOffByOrg = settings?.settings.policyFetch === 'off' && settings.sources.policyFetch === 'managed';
 
   useEffect(() => {
     void refresh();
@@ -31,6 +40,8 @@ export function App({ connector }: { connector: Connector }) {
         <img src="/icons/app-48.png" alt="" width={48} height={48} />
         <h1>{t('welcome_title')}</h1>
       </header>
+
+      {settings && <OrgHelp settings={settings.settings} class="notice" />}
 
       <section aria-labelledby="what">
         <h2 id="what">{t('welcome_what_heading')}</h2>
@@ -53,11 +64,12 @@ export function App({ connector }: { connector: Connector }) {
         <p>{t('welcome_permission_why')}</p>
         <p>{t('welcome_permission_scope')}</p>
         <div role="status" aria-live="polite">
-          {permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
-          {permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
-          {permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
+          {fetchOffByOrg && <p>{t('welcome_policy_off_managed')}</p>}
+          {!fetchOffByOrg && permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
+          {!fetchOffByOrg && permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
+          {!fetchOffByOrg && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
         </div>
-        {permission !== 'granted' && (
+        {!fetchOffByOrg && permission !== 'granted' && (
           <button type="button" class="primary" onClick={() => void request()}>{t('welcome_permission_button')}</button>
         )}
       </section>

@@ -1,32 +1,18 @@
 // @vitest-environment happy-dom
-// The welcome page (permission with its reason) and the minimal options page (resolvers).
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+// The welcome page: the permission with its reason, and the organisation's name and help page.
+// (The options page has its own tests in test/unit/options.)
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App as Welcome } from '../../../src/welcome/App.tsx';
-import { App as Options, parseResolverList } from '../../../src/options/App.tsx';
 import type { Connector } from '../../../src/ui/connector.ts';
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
+import { fakeConnector } from '../options/fake-connector.ts';
 import { installI18n } from '../background/locale-fixture.ts';
 
 beforeAll(installI18n);
 afterEach(cleanup);
 
-function connector(overrides: Partial<Connector> = {}): Connector {
-  return {
-    activeTabId: vi.fn(async () => null),
-    getTabState: vi.fn(),
-    recheck: vi.fn(async () => undefined),
-    checkManual: vi.fn(),
-    onChange: vi.fn(() => () => undefined),
-    hasPolicyPermission: vi.fn(async () => false),
-    requestPolicyPermission: vi.fn(async () => true),
-    requestOrigins: vi.fn(async () => true),
-    openOptions: vi.fn(async () => undefined),
-    openWelcome: vi.fn(async () => undefined),
-    getSettings: vi.fn(async () => DEFAULT_SETTINGS),
-    saveSettings: vi.fn(async () => undefined),
-    ...overrides,
-  } as Connector;
+function connector(overrides: Partial<Connector> = {}, settings: { managed?: Record<string, unknown> } = {}): Connector {
+  return fakeConnector(overrides, settings).connector;
 }
 
 describe('welcome page', () => {
@@ -56,43 +42,16 @@ describe('welcome page', () => {
     render(<Welcome connector={connector({ hasPolicyPermission: vi.fn(async () => true) })} />);
     expect(await screen.findByText('✓ Policy checks are allowed.')).toBeTruthy();
   });
-});
 
-describe('options page', () => {
-  it('parses one resolver per line and refuses anything but https URLs', () => {
-    expect(parseResolverList(' https://a.example/dns-query \n\nhttps://b.example/q')).toEqual({ ok: true, urls: ['https://a.example/dns-query', 'https://b.example/q'] });
-    expect(parseResolverList('')).toMatchObject({ ok: false });
-    expect(parseResolverList('http://a.example/dns-query')).toMatchObject({ ok: false, message: 'Not an https:// URL: http://a.example/dns-query' });
-    expect(parseResolverList(Array.from({ length: 5 }, (_, i) => `https://r${i}.example/`).join('\n'))).toMatchObject({ ok: false });
+  it("names the organisation and links its help page", async () => {
+    render(<Welcome connector={connector({}, { managed: { orgName: 'Example Corp', helpUrl: 'https://help.example/' } })} />);
+    expect(await screen.findByText('Set up by Example Corp')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Help from Example Corp' }).getAttribute('href')).toBe('https://help.example/');
   });
 
-  it('shows the stored resolvers and saves a default one without asking for a permission', async () => {
-    const c = connector();
-    render(<Options connector={c} />);
-    const area = await screen.findByLabelText('Resolver URLs, one per line') as HTMLTextAreaElement;
-    await waitFor(() => expect(area.value).toBe(DEFAULT_SETTINGS.resolverUrls.join('\n')));
-    fireEvent.input(area, { target: { value: 'https://dns.google/dns-query' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText(/Saved/);
-    expect(c.requestOrigins).not.toHaveBeenCalled();
-    expect(c.saveSettings).toHaveBeenCalledWith({ resolverUrls: ['https://dns.google/dns-query'] });
-  });
-
-  it('asks for the origin of a new resolver and saves nothing when refused', async () => {
-    const c = connector({ requestOrigins: vi.fn(async () => false) });
-    render(<Options connector={c} />);
-    const area = await screen.findByLabelText('Resolver URLs, one per line');
-    fireEvent.input(area, { target: { value: 'https://doh.corp.example/dns-query' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText(/Nothing was saved/);
-    expect(c.requestOrigins).toHaveBeenCalledWith(['https://doh.corp.example/*']);
-    expect(c.saveSettings).not.toHaveBeenCalled();
-  });
-
-  it('links back to the welcome page', async () => {
-    const c = connector();
-    render(<Options connector={c} />);
-    fireEvent.click(await screen.findByRole('button', { name: /What InTransit does/ }));
-    expect(c.openWelcome).toHaveBeenCalled();
+  it('does not ask for the permission when the organisation turned policy checks off', async () => {
+    render(<Welcome connector={connector({}, { managed: { policyFetch: 'off' } })} />);
+    expect(await screen.findByText(/turned policy-file checks off/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
   });
 });

@@ -7,9 +7,9 @@ import { App } from '../../../src/popup/App.tsx';
 import type { Connector } from '../../../src/ui/connector.ts';
 import type { Assessment } from '../../../src/core/index.ts';
 import type { TabStateResponse } from '../../../src/shared/messages.ts';
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
 import { assessment } from '../background/fakes.ts';
 import { installI18n } from '../background/locale-fixture.ts';
+import { fakeConnector as sharedFake } from '../options/fake-connector.ts';
 
 beforeAll(installI18n);
 afterEach(cleanup);
@@ -40,24 +40,14 @@ const gmailTab = (overrides: Partial<TabStateResponse> = {}): TabStateResponse =
   ...overrides,
 });
 
-function fakeConnector(tab: TabStateResponse | null, overrides: Partial<Connector> = {}) {
-  const listeners = new Set<() => void>();
-  const connector: Connector = {
+function fakeConnector(tab: TabStateResponse | null, overrides: Partial<Connector> = {}, settings: { managed?: Record<string, unknown>; user?: Record<string, unknown> } = {}) {
+  return sharedFake({
     activeTabId: vi.fn(async () => (tab ? 7 : null)),
     getTabState: vi.fn(async () => tab ?? gmailTab()),
-    recheck: vi.fn(async () => undefined),
     checkManual: vi.fn(async () => ({ assessments: [assessment('typed.example', 'encrypted')] })),
-    onChange: vi.fn((cb: () => void) => { listeners.add(cb); return () => listeners.delete(cb); }),
     hasPolicyPermission: vi.fn(async () => true),
-    requestPolicyPermission: vi.fn(async () => true),
-    requestOrigins: vi.fn(async () => true),
-    openOptions: vi.fn(async () => undefined),
-    openWelcome: vi.fn(async () => undefined),
-    getSettings: vi.fn(async () => DEFAULT_SETTINGS),
-    saveSettings: vi.fn(async () => undefined),
     ...overrides,
-  };
-  return { connector, emitChange: () => listeners.forEach((l) => l()) };
+  }, settings);
 }
 
 describe('popup in a webmail tab with a compose', () => {
@@ -186,5 +176,43 @@ describe('popup in webmail without a compose', () => {
     render(<App connector={connector} />);
     expect(await screen.findByRole('heading', { name: 'No email being written' })).toBeTruthy();
     expect(screen.getByLabelText('Email address or domain')).toBeTruthy();
+  });
+});
+
+describe('popup and the settings', () => {
+  it("shows the organisation's name and help page from the settings", async () => {
+    const { connector } = fakeConnector(gmailTab(), {}, { managed: { orgName: 'Example Corp', helpUrl: 'https://help.example/intransit' } });
+    render(<App connector={connector} />);
+    expect(await screen.findByText('Set up by Example Corp')).toBeTruthy();
+    const link = screen.getByRole('link', { name: 'Help from Example Corp' });
+    expect(link.getAttribute('href')).toBe('https://help.example/intransit');
+    expect(link.getAttribute('rel')).toContain('noopener');
+  });
+
+  it('shows no organisation line without those settings', async () => {
+    const { connector } = fakeConnector(gmailTab());
+    render(<App connector={connector} />);
+    await screen.findByRole('region', { name: 'Your email' });
+    expect(screen.queryByTestId('org-help')).toBeNull();
+  });
+
+  it('renders a skipped recipient as "Skipped (organisation setting)"', async () => {
+    const tab = gmailTab();
+    const compose = tab.composes[0];
+    if (!compose) throw new Error('fixture');
+    compose.recipients.push({ address: 'c@bank.example', domain: 'bank.example', level: 'skipped', summary: 'Not checked: the settings say to skip this domain.' });
+    const { connector } = fakeConnector(tab);
+    render(<App connector={connector} />);
+    const section = await screen.findByRole('region', { name: 'Your email' });
+    const item = within(section).getAllByRole('listitem').find((li) => li.textContent?.includes('c@bank.example'));
+    expect(item?.textContent).toContain('Skipped (organisation setting)');
+    expect(item?.querySelector('img')?.getAttribute('src')).toBe('/icons/level-skipped-32.png');
+  });
+
+  it('says policy checks are off (by the organisation) instead of asking for the permission', async () => {
+    const { connector } = fakeConnector(gmailTab({ policyFetchGranted: false }), {}, { managed: { policyFetch: 'off' } });
+    render(<App connector={connector} />);
+    expect(await screen.findByText(/Your organisation turned policy-file checks off/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Allow/ })).toBeNull();
   });
 });

@@ -1,0 +1,201 @@
+// Organisation settings end to end: a real Chromium policy file in
+// /etc/chromium/policies/managed/ (toolchain.md "Managed storage": written BEFORE the browser
+// starts, since the first storage.managed read happens at start; it affects every Chromium on the
+// machine, so it is removed in a finally; writing there needs root, as CI has). The test build of
+// the extension (same key, so the same ID the policy names) runs the Gmail-like app, and the test
+// asserts what a person sees: the inline badge, the popup and the options page.
+//
+// The two default resolver names go to two different DoH servers (both answering the scenario
+// zone): the policy names only dns.google, so cloudflare-dns.com's server must get no query at
+// all. Internal, required and skipped domains are not in the zone and must never be queried.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { issueCertificate } from '../support/ca.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { startDohServer, type DohServer } from '../support/doh-server.ts';
+import { scenarioZone, startWorld } from '../support/world.ts';
+import {
+  CHROME_TEST_BUILD, GMAIL_APP_DIR, openGmail, openPopup, popupRecipients, readInlineBadge, requireBuild, typeRecipient,
+  type GmailPage, type Harness,
+} from './helpers.ts';
+
+const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = join(POLICY_DIR, 'intransit-e2e-managed-policy.json');
+const EXTENSION_ID = readFileSync('keys/EXTENSION_ID.txt', 'utf8').trim();
+/** This suite's loopback address: 127.0.0.50 (e2e suites use their own, see world.ts). */
+const LOOPBACK = 50;
+
+const MANAGED = {
+  resolvers: ['https://dns.google/dns-query'],
+  internalDomains: ['*.intranet.test'],
+  requiredTlsDomains: ['partner.test'],
+  skipDomains: ['secret.test'],
+  orgName: 'Example Org',
+  helpUrl: 'https://help.example.org/intransit',
+};
+
+function writePolicy(settings: Record<string, unknown>): void {
+  // Atomic replace (rename): Chromium's file watcher must never read half a file. The temporary
+  // name does not end in .json, so Chromium ignores it.
+  const tmp = `${POLICY_FILE}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: settings } } }, null, 2));
+  renameSync(tmp, POLICY_FILE);
+}
+
+/** The policy directories this test created (removed again if still empty). */
+const createdDirs: string[] = [];
+function removePolicy(): void {
+  rmSync(POLICY_FILE, { force: true });
+  rmSync(`${POLICY_FILE}.tmp`, { force: true });
+  for (const dir of createdDirs.reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty (someone else's policy) or already gone: leave it
+    }
+  }
+}
+
+let h: Harness;
+let decoy: DohServer;
+let gmail: GmailPage;
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('managed-policy e2e: writing /etc/chromium/policies/managed needs root (CI runs as root).');
+  requireBuild(CHROME_TEST_BUILD);
+  for (let dir = POLICY_DIR; !existsSync(dir); dir = dirname(dir)) createdDirs.unshift(dir);
+  mkdirSync(POLICY_DIR, { recursive: true });
+  writePolicy(MANAGED);
+  try {
+    const world = await startWorld({ loopback: LOOPBACK });
+    world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });
+    const decoyCert = await issueCertificate(world.ca, { dnsNames: ['cloudflare-dns.com'], ipAddresses: [world.ip] });
+    decoy = await startDohServer({ zone: scenarioZone(world.ip), tls: decoyCert, host: world.ip });
+    const browser = await launchChromium({
+      ca: world.ca,
+      extensionDir: CHROME_TEST_BUILD,
+      hostRules: {
+        'mail.google.com': `${world.ip}:443`,
+        'mta-sts.*': `${world.ip}:443`,
+        'dns.google': `${world.ip}:${new URL(world.doh.url).port}`,
+        'cloudflare-dns.com': `${world.ip}:${decoy.port}`,
+      },
+    });
+    const { extensionId, serviceWorker } = browser;
+    if (extensionId !== EXTENSION_ID || serviceWorker === undefined) throw new Error(`managed-policy e2e: extension ${extensionId} is not ${EXTENSION_ID}`);
+    h = {
+      world, browser, extensionId, sw: serviceWorker,
+      async restartServiceWorker() {
+        h.sw = await browser.restartServiceWorker();
+        return h.sw;
+      },
+      async close() {
+        await browser.close();
+        await world.close();
+      },
+    };
+    gmail = await openGmail(h, 'composes=1');
+  } catch (error) {
+    removePolicy();
+    await decoy?.close();
+    throw error;
+  }
+});
+
+afterAll(async () => {
+  try {
+    await h?.close();
+    await decoy?.close();
+  } finally {
+    removePolicy();
+  }
+});
+
+const asked = (name: string) => h.world.doh.queries.some((q) => q.name === name || q.name.endsWith(`.${name}`));
+
+async function withPage<T>(open: () => Promise<Page>, read: (page: Page) => Promise<T>): Promise<T> {
+  const page = await open();
+  try {
+    return await read(page);
+  } finally {
+    await page.close();
+  }
+}
+
+describe('managed policy in real Chromium', () => {
+  it('applies the managed lists and resolver in the inline badge: nothing listed is looked up, only dns.google is asked', async () => {
+    await gmail.page.getByTestId('to-input-1').focus();
+    for (const address of ['ann@enforce.test', 'ivan@hr.intranet.test', 'pat@partner.test', 'sam@secret.test']) {
+      await typeRecipient(gmail, '1', address);
+    }
+    // Worst of protected, internal, required; skipped does not count toward it.
+    await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 20_000 })
+      .toMatchObject({ level: 'protected', text: 'InTransit Protected: all 4 recipients' });
+    expect(asked('enforce.test')).toBe(true);
+    for (const listed of ['intranet.test', 'partner.test', 'secret.test']) expect(asked(listed), listed).toBe(false);
+    expect(decoy.queries).toEqual([]);
+  });
+
+  it('shows the levels, the organisation and its help page in the popup', async () => {
+    const [recipients, org, help] = await withPage(() => openPopup(h, gmail), async (popup) => Promise.all([
+      popupRecipients(popup),
+      popup.getByTestId('org-help').locator('.org-name').textContent(),
+      popup.getByRole('link', { name: 'Help from Example Org' }).getAttribute('href'),
+    ]));
+    expect(recipients).toEqual([
+      { address: 'ann@enforce.test', level: 'Protected' },
+      { address: 'ivan@hr.intranet.test', level: 'Internal' },
+      { address: 'pat@partner.test', level: 'TLS required' },
+      { address: 'sam@secret.test', level: 'Skipped (organisation setting)' },
+    ]);
+    expect(org).toBe('Set up by Example Org');
+    expect(help).toBe(MANAGED.helpUrl);
+  });
+
+  it('shows the managed settings locked on the options page, and the others editable', async () => {
+    const optionsUrl = `chrome-extension://${h.extensionId}/src/options/index.html`;
+    const seen = await withPage(async () => {
+      const page = await h.browser.context.newPage();
+      await page.goto(optionsUrl);
+      await page.getByRole('heading', { level: 1, name: 'InTransit settings' }).waitFor();
+      return page;
+    }, async (page) => {
+      const section = (name: string) => page.getByRole('region', { name, exact: true });
+      const out: Record<string, { locked: boolean; value: string; disabled: boolean }> = {};
+      for (const [name, field] of [
+        ['DNS resolvers', 'textarea'], ['Internal domains', 'textarea'], ['TLS-required domains', 'textarea'],
+        ['Domains to skip', 'textarea'], ['Organisation name', 'input'], ['When to warn', 'select'],
+      ] as const) {
+        const s = section(name);
+        const control = s.locator(field);
+        out[name] = {
+          locked: (await s.getByText('🔒 Set by your organisation').count()) === 1,
+          value: await control.inputValue(),
+          disabled: await control.isDisabled(),
+        };
+      }
+      expect(await page.getByText('Example Org manages some of these settings.').count()).toBe(1);
+      expect(await page.getByRole('region', { name: 'Settings that were ignored' }).count()).toBe(0);
+      return out;
+    });
+    expect(seen).toEqual({
+      'DNS resolvers': { locked: true, value: 'https://dns.google/dns-query', disabled: true },
+      'Internal domains': { locked: true, value: '*.intranet.test', disabled: true },
+      'TLS-required domains': { locked: true, value: 'partner.test', disabled: true },
+      'Domains to skip': { locked: true, value: 'secret.test', disabled: true },
+      'Organisation name': { locked: true, value: 'Example Org', disabled: true },
+      'When to warn': { locked: false, value: 'unverified', disabled: false },
+    });
+  });
+
+  it('applies a changed policy file live: a domain taken off the skip list is looked up at once', async () => {
+    writePolicy({ ...MANAGED, skipDomains: [] });
+    // Chromium notices the changed file after about 5 s and fires storage.onChanged (managed).
+    await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 30_000, interval: 500 })
+      .toMatchObject({ level: 'undeliverable', text: 'InTransit Undeliverable: 1 of 4 recipients not protected' });
+    expect(asked('secret.test')).toBe(true);
+    expect(decoy.queries).toEqual([]);
+  });
+});

@@ -42,8 +42,13 @@ export interface RecipientRead {
   fieldsFound: boolean;
 }
 
+export interface ReadOptions {
+  /** True for a field whose last word is still being typed: that word is left out for now. */
+  holdBackLastWord?: (field: Element) => boolean;
+}
+
 /** Re-reads one compose completely. Idempotent; touches only the compose's recipient fields. */
-export function readRecipients(adapter: ProviderAdapter, root: Element): RecipientRead {
+export function readRecipients(adapter: ProviderAdapter, root: Element, options: ReadOptions = {}): RecipientRead {
   const fields = adapter.fields(root);
   const byAddress = new Map<string, ComposeRecipient>();
   const add = (address: string, field: RecipientField, pending: boolean): void => {
@@ -64,7 +69,10 @@ export function readRecipients(adapter: ProviderAdapter, root: Element): Recipie
     }
   }
   for (const { kind, el } of fields) {
-    for (const address of splitPending(adapter.pendingText(el))) add(address, kind, true);
+    let text = adapter.pendingText(el);
+    // A word not yet ended by a separator is still being typed ("bob@example.co|").
+    if (options.holdBackLastWord?.(el) && !/[,;\s]$/.test(text)) text = text.replace(/[^,;\s]*$/, '');
+    for (const address of splitPending(text)) add(address, kind, true);
   }
   return { recipients: [...byAddress.values()], fieldsFound: fields.length > 0 };
 }

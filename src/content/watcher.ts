@@ -50,6 +50,13 @@ export interface Watcher {
 const ATTRIBUTE_FILTER = ['data-hovercard-id', 'email', 'value', 'name'];
 const INPUT_EVENTS = ['input', 'paste', 'cut', 'drop', 'keyup', 'focusout', 'click'] as const;
 const FOCUS_EVENTS = ['focusin', 'pointerdown'] as const;
+/**
+ * Text still being typed is not a recipient yet: while the user types "bob@example.co" on the
+ * way to "bob@example.com", the half-typed word must not be looked up (a needless query that
+ * also leaks a wrong domain to the resolver). The last word of a focused field counts once the
+ * user has paused this long, ends it with a separator, or leaves the field.
+ */
+export const TYPING_IDLE_MS = 1000;
 
 interface ComposeState {
   id: string;
@@ -57,6 +64,10 @@ interface ComposeState {
   abort: AbortController;
   observer: MutationObserver;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the user last typed a character into a recipient field (0: not typing). */
+  lastTypedAt: number;
+  /** Reads the compose again once typing has paused, so the finished address counts. */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
   lastFingerprint: string | null;
   snapshot: ComposeSnapshot | null;
 }
@@ -102,7 +113,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       close(state, true);
       return;
     }
-    const result = readRecipients(adapter, state.root);
+    const typing = Date.now() - state.lastTypedAt < TYPING_IDLE_MS;
+    const result = readRecipients(adapter, state.root, {
+      holdBackLastWord: (field) => typing && field.contains(doc.activeElement),
+    });
     const fp = fingerprint(result);
     if (fp === state.lastFingerprint) return;
     state.lastFingerprint = fp;
@@ -119,7 +133,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
   function open(root: Element): void {
     const abort = new AbortController();
     const state: ComposeState = {
-      id: keyFor(root), root, abort, timer: undefined, lastFingerprint: null, snapshot: null,
+      id: keyFor(root), root, abort, timer: undefined, lastTypedAt: 0, idleTimer: undefined, lastFingerprint: null, snapshot: null,
       observer: new MutationObserver((records) => {
         // Typing in the body yields many records on one target: decide per target once.
         let skippedTarget: Node | null = null;
@@ -143,7 +157,19 @@ export function startWatcher(options: WatcherOptions): Watcher {
     });
     const listenerOptions = { capture: true, passive: true, signal: abort.signal };
     const onInput = (event: Event): void => {
-      if (event.target !== null && adapter.isRecipientTarget(event.target as Node)) scheduleRead(state);
+      if (event.target === null || !adapter.isRecipientTarget(event.target as Node)) return;
+      if (event.type === 'input' && (event as InputEvent).inputType?.startsWith('insertText')) {
+        state.lastTypedAt = Date.now();
+        if (state.idleTimer !== undefined) clearTimeout(state.idleTimer);
+        state.idleTimer = setTimeout(() => {
+          state.idleTimer = undefined;
+          state.lastTypedAt = 0;
+          scheduleRead(state);
+        }, TYPING_IDLE_MS);
+      } else if (event.type === 'focusout' || event.type === 'paste') {
+        state.lastTypedAt = 0;
+      }
+      scheduleRead(state);
     };
     for (const type of INPUT_EVENTS) root.addEventListener(type, onInput, listenerOptions);
     const onFocus = (): void => hooks.focused(state.id);
@@ -156,7 +182,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
     state.abort.abort();
     state.observer.disconnect();
     if (state.timer !== undefined) clearTimeout(state.timer);
+    if (state.idleTimer !== undefined) clearTimeout(state.idleTimer);
     state.timer = undefined;
+    state.idleTimer = undefined;
     states.delete(state.root);
     byId.delete(state.id);
     if (notify) hooks.closed(state.id);

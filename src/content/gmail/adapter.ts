@@ -144,12 +144,14 @@ export const gmailAdapter: ProviderAdapter = {
 
   pendingText(field) {
     if (field.tagName === 'TEXTAREA') return (field as HTMLTextAreaElement).value;
-    let text = '';
+    // Joined without a trailing separator: whether the user ended the last word matters
+    // (the watcher holds back a word still being typed).
+    const values: string[] = [];
     for (const el of field.querySelectorAll(PENDING_SEL)) {
       const value = (el as HTMLInputElement).value;
-      if (value) text += `${value} `;
+      if (value) values.push(value);
     }
-    return text;
+    return values.join(' ');
   },
 
   badgeAnchor(root): BadgeAnchor | null {

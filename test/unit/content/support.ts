@@ -126,3 +126,12 @@ export function removeChip(compose: Element, address: string): void {
   if (chip === null) throw new Error(`no chip ${address}`);
   (chip.closest('.agh') ?? chip).remove();
 }
+
+/** Typing as a person does: focused field, one InputEvent of inputType insertText per character. */
+export function typeKeys(input: HTMLInputElement, text: string): void {
+  input.focus();
+  for (const ch of text) {
+    input.value += ch;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ch }));
+  }
+}

@@ -4,9 +4,10 @@
 // messages sent to the (fake) background. Debounces run on vi fake timers: no sleeps.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startContentScript, type ContentScript } from '../../../src/content/controller.ts';
+import { TYPING_IDLE_MS } from '../../../src/content/watcher.ts';
 import { gmailAdapter } from '../../../src/content/gmail/adapter.ts';
 import {
-  brief, comboboxOf, composeById, confirmAsChip, FakeTransport, installI18n, loadFixture, paste, removeChip, type,
+  brief, comboboxOf, composeById, confirmAsChip, FakeTransport, typeKeys, installI18n, loadFixture, paste, removeChip, type,
 } from './support.ts';
 
 let transport: FakeTransport;
@@ -71,6 +72,27 @@ describe('recipient changes', () => {
     expect(transport.updates()).toHaveLength(1);
     expect(brief(lastUpdate('gmail:101'))).toEqual([
       'to:jane@example.com', 'to:bob@example.net', 'cc:carol@example.org', 'bcc?:dave@new.example']);
+  });
+
+  it('a half-typed address is not looked up while the user types; it counts after a pause or on leaving the field', async () => {
+    const input = comboboxOf(composeById('101'), 'bcc');
+    typeKeys(input, 'dave@new.exa');
+    await vi.advanceTimersByTimeAsync(400); // well past the read delay, still "typing"
+    expect(transport.updates()).toEqual([]);
+    typeKeys(input, 'mple');
+    await vi.advanceTimersByTimeAsync(TYPING_IDLE_MS + 200);
+    expect(transport.updates()).toHaveLength(1);
+    expect(brief(lastUpdate('gmail:101')).at(-1)).toBe('bcc?:dave@new.example');
+
+    const cc = comboboxOf(composeById('101'), 'cc');
+    typeKeys(cc, 'erin@else.example');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(transport.updates()).toHaveLength(1);
+    cc.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    cc.blur();
+    await settle();
+    expect(transport.updates()).toHaveLength(2);
+    expect(brief(lastUpdate('gmail:101'))).toContain('cc?:erin@else.example');
   });
 
   it('a paste of three addresses gives three pending recipients in one update', async () => {

@@ -72,7 +72,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   internalDomains: [],
   requiredTlsDomains: [],
   skipDomains: [],
-  warnAtOrBelow: 'unverified',
+  warnAtOrBelow: 'encrypted',
   senderEnforces: null,
   orgName: null,
   helpUrl: null,

@@ -186,7 +186,7 @@ describe('managed policy in real Chromium', () => {
       'TLS-required domains': { locked: true, value: 'partner.test', disabled: true },
       'Domains to skip': { locked: true, value: 'secret.test', disabled: true },
       'Organisation name': { locked: true, value: 'Example Org', disabled: true },
-      'When to warn': { locked: false, value: 'unverified', disabled: false },
+      'When to warn': { locked: false, value: 'encrypted', disabled: false },
     });
   });
 

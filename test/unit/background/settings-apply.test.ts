@@ -72,12 +72,15 @@ describe('the organisation lists in the background', () => {
   });
 
   it('applies warnAtOrBelow to the count of recipients not protected', async () => {
-    const w = setup(rulesFrom({ warnAtOrBelow: 'encrypted' }));
+    // Relaxed by the organisation to 'unverified': an encrypted (not authenticated) recipient is
+    // not counted.
+    const w = setup(rulesFrom({ warnAtOrBelow: 'unverified' }));
     await w.controller.handleContent(update('a@weak.example'), ORIGIN);
-    await vi.waitFor(() => expect(w.last()?.summary).toEqual({ level: 'encrypted', total: 1, notProtected: 1, checking: 0 }));
+    await vi.waitFor(() => expect(w.last()?.summary).toEqual({ level: 'encrypted', total: 1, notProtected: 0, checking: 0 }));
+    // Back to the default ('encrypted'): the same recipient is not protected, applied live.
     w.setRules(rulesFrom({}));
     await w.controller.refreshAll();
-    expect(w.last()?.summary.notProtected).toBe(0);
+    expect(w.last()?.summary.notProtected).toBe(1);
   });
 
   it('applies a changed list live: a domain taken off the skip list is checked, one put on it is not', async () => {

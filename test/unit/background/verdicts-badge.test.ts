@@ -41,12 +41,13 @@ describe('recipientVerdicts', () => {
 
 describe('summarize', () => {
   const v = (level: DisplayLevel) => ({ address: 'a@b.c', domain: 'b.c', level, summary: '' });
-  it('counts recipients at or below the default threshold (unverified), and those still checking', () => {
+  it('counts recipients at or below the default threshold (encrypted: not authenticated), and those still checking', () => {
     expect(summarize([v('protected'), v('encrypted'), v('unverified'), v('checking'), v('internal')]))
-      .toEqual({ level: 'unverified', total: 5, notProtected: 2, checking: 1 });
+      .toEqual({ level: 'unverified', total: 5, notProtected: 3, checking: 1 });
   });
   it('uses the warnAtOrBelow threshold it is given', () => {
     const levels = [v('protected'), v('encrypted'), v('unverified'), v('misconfigured')];
+    expect(summarize(levels, 'unverified').notProtected).toBe(2);
     expect(summarize(levels, 'encrypted').notProtected).toBe(3);
     expect(summarize(levels, 'misconfigured').notProtected).toBe(1);
     expect(summarize(levels, 'protected').notProtected).toBe(4);

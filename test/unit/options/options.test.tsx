@@ -26,7 +26,7 @@ describe('options page: every setting', () => {
     await ready();
     expect(textarea('Resolver URLs, one per line', 'DNS resolvers').value).toBe(DEFAULT_SETTINGS.resolvers.join('\n'));
     for (const section of ['Internal domains', 'TLS-required domains', 'Domains to skip']) expect(textarea(/Domains, one per line/, section).value).toBe('');
-    expect((screen.getByLabelText('Warn at this level or worse') as HTMLSelectElement).value).toBe('unverified');
+    expect((screen.getByLabelText('Warn at this level or worse') as HTMLSelectElement).value).toBe('encrypted');
     expect((screen.getByLabelText(/Fetch policy files when/) as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText(/Use what InTransit knows/) as HTMLInputElement).checked).toBe(true);
     expect(screen.queryByText('🔒 Set by your organisation')).toBeNull();
@@ -39,7 +39,7 @@ describe('options page: every setting', () => {
     await ready();
     fireEvent.input(textarea(/Domains/, 'Internal domains'), { target: { value: 'Corp.Example\n*.corp.example' } });
     fireEvent.input(textarea(/Domains/, 'Domains to skip'), { target: { value: 'bank.example, health.example' } });
-    fireEvent.change(screen.getByLabelText('Warn at this level or worse'), { target: { value: 'encrypted' } });
+    fireEvent.change(screen.getByLabelText('Warn at this level or worse'), { target: { value: 'unverified' } });
     fireEvent.click(screen.getByLabelText('Never fetch policy files (judge from DNS alone)'));
     fireEvent.click(screen.getByLabelText('Our outgoing servers enforce:'));
     fireEvent.click(screen.getByLabelText('DANE (RFC 7672)'));
@@ -52,7 +52,7 @@ describe('options page: every setting', () => {
       policyFetch: 'off',
       internalDomains: ['corp.example', '*.corp.example'],
       skipDomains: ['bank.example', 'health.example'],
-      warnAtOrBelow: 'encrypted',
+      warnAtOrBelow: 'unverified',
       senderEnforces: { mtaSts: false, dane: true },
       orgName: 'Example Corp',
       helpUrl: 'https://help.example/',

@@ -16,7 +16,7 @@ describe('defaults', () => {
       internalDomains: [],
       requiredTlsDomains: [],
       skipDomains: [],
-      warnAtOrBelow: 'unverified',
+      warnAtOrBelow: 'encrypted',
       senderEnforces: null,
       orgName: null,
       helpUrl: null,
@@ -64,7 +64,7 @@ describe('malformed values', () => {
     // The bad managed value falls through to the user's value, then the default.
     expect(s.settings.resolvers).toEqual(['https://dns.google/dns-query']);
     expect(s.sources.resolvers).toBe('user');
-    expect(s.settings.warnAtOrBelow).toBe('unverified');
+    expect(s.settings.warnAtOrBelow).toBe('encrypted');
     expect(s.sources.warnAtOrBelow).toBe('default');
     expect(s.issues.map((i) => i.message)).toEqual([
       "Ignored managed setting `resolvers`: 'http://x' is not an https URL",

@@ -1,8 +1,16 @@
 // `npm run bench`: the project's own benchmarks. Prints Markdown tables (pasted into notes).
+// `npm run bench -- engine` or `-- content` runs one part. The content part needs the builds
+// (`npm run build && npm run build:test`).
+import { benchContent, formatContentRows } from './content.ts';
 import { benchEngine, formatEngineRows } from './engine.ts';
 
 const only = process.argv[2];
 if (!only || only === 'engine') {
   console.log('## Engine: cold/warm assessment with a per-request delay D on resolver and policy hosts\n');
   console.log(formatEngineRows(await benchEngine()));
+  console.log();
+}
+if (!only || only === 'content') {
+  console.log('## Content script in Chromium (5,000-element page, 3 composes, 50 recipients) and bundle sizes\n');
+  console.log(formatContentRows(await benchContent()));
 }

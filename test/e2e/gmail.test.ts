@@ -31,6 +31,9 @@ function actionTitle(name: string, bad: number, total: number): string {
   return bad === 0 ? `InTransit: all ${total} recipients — ${name}` : `InTransit: ${bad} of ${total} recipients not protected — worst: ${name}`;
 }
 
+/** Poll often: each read is one CDP round trip, and results arrive within a few hundred ms. */
+const POLL = [50, 100, 200, 400];
+
 let h: Harness;
 let gmail: GmailPage;
 
@@ -45,8 +48,8 @@ afterAll(async () => {
 
 /** Waits until compose `id` shows `level` with exactly `text` inline and `glyph`/`title` on the toolbar. */
 async function expectShown(id: string, want: { level: string; text: string; glyph: string; title: string }): Promise<void> {
-  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000 }).toMatchObject({ level: want.level, text: want.text });
-  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000 }).toEqual({ text: want.glyph, title: want.title });
+  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000, intervals: POLL }).toMatchObject({ level: want.level, text: want.text });
+  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000, intervals: POLL }).toEqual({ text: want.glyph, title: want.title });
 }
 
 async function withPopup<T>(read: (popup: Page) => Promise<T>): Promise<T> {

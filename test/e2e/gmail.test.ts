@@ -32,7 +32,7 @@ function actionTitle(name: string, bad: number, total: number): string {
 }
 
 /** Poll often: each read is one CDP round trip, and results arrive within a few hundred ms. */
-const POLL = [50, 100, 200, 400];
+const POLL_MS = 100;
 
 let h: Harness;
 let gmail: GmailPage;
@@ -48,8 +48,8 @@ afterAll(async () => {
 
 /** Waits until compose `id` shows `level` with exactly `text` inline and `glyph`/`title` on the toolbar. */
 async function expectShown(id: string, want: { level: string; text: string; glyph: string; title: string }): Promise<void> {
-  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000, intervals: POLL }).toMatchObject({ level: want.level, text: want.text });
-  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000, intervals: POLL }).toEqual({ text: want.glyph, title: want.title });
+  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000, interval: POLL_MS }).toMatchObject({ level: want.level, text: want.text });
+  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000, interval: POLL_MS }).toEqual({ text: want.glyph, title: want.title });
 }
 
 async function withPopup<T>(read: (popup: Page) => Promise<T>): Promise<T> {

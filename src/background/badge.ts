@@ -24,7 +24,10 @@ export function badgeView(summary: ComposeSummary | null): BadgeView {
   const level = summary.level;
   const words = levelName(level);
   let title: string;
-  if (summary.notProtected === 0) {
+  if (summary.total === 1 && summary.checking === 0) {
+    // One recipient: the level says it all ("all 1 recipients" / "1 of 1" read badly).
+    title = t('action_title_one', [words]);
+  } else if (summary.notProtected === 0) {
     title = t('action_title_all_ok', [String(summary.total), words]);
   } else if (summary.checking === summary.total) {
     title = t('action_title_checking', [String(summary.total)]);

@@ -5,7 +5,7 @@ import browser from 'webextension-polyfill';
 import type { CheckManualResponse, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
 import { readSettings, type SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { SettingKey, Settings } from '../shared/settings.ts';
-import { testResolver, type ResolverTestResult } from './resolver-test.ts';
+import type { ResolverTestResult } from './resolver-test.ts';
 
 export const POLICY_FETCH_ORIGINS = ['https://*/*'];
 export const WELCOME_PAGE = 'src/welcome/index.html';
@@ -111,7 +111,9 @@ export function createBrowserConnector(): Connector {
       if (Object.keys(values).length > 0) await browser.storage.sync.set(values);
       if (reset.length > 0) await browser.storage.sync.remove(reset);
     },
-    testResolver: (url) => testResolver(url, globalThis.fetch.bind(globalThis)),
+    // Loaded on demand: the DoH client and the DNS wire codec are only needed by the options
+    // page's "test resolver" button, and would double the popup's bundle.
+    testResolver: async (url) => (await import('./resolver-test.ts')).testResolver(url, globalThis.fetch.bind(globalThis)),
     async clearCache() {
       await send({ type: 'ui/clear-cache' });
     },

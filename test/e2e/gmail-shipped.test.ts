@@ -31,7 +31,7 @@ describe('Gmail compose in real Chromium (shipped build: policy fetch not grante
     await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 15_000 })
       .toMatchObject({ level: 'encrypted', text: 'InTransit Likely encrypted: 1 recipient' });
     await expect.poll(() => readActionBadge(h, gmail.tabId))
-      .toEqual({ text: '~', title: 'InTransit: 1 of 1 recipients not protected — worst: Encrypted, not guaranteed' });
+      .toEqual({ text: '~', title: 'InTransit: 1 recipient — Encrypted, not guaranteed' });
 
     const popup = await openPopup(h, gmail);
     try {

@@ -28,6 +28,7 @@ function inlineText(word: string, bad: number, total: number): string {
   return bad === 0 ? `InTransit ${word}: all ${total} recipients` : `InTransit ${word}: ${bad} of ${total} recipients not protected`;
 }
 function actionTitle(name: string, bad: number, total: number): string {
+  if (total === 1) return `InTransit: 1 recipient — ${name}`;
   return bad === 0 ? `InTransit: all ${total} recipients — ${name}` : `InTransit: ${bad} of ${total} recipients not protected — worst: ${name}`;
 }
 

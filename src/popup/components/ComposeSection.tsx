@@ -25,9 +25,11 @@ export function ComposeSection({ compose, index, count, assessments, onRecheck }
         <p>{t('popup_no_recipients')}</p>
       ) : (
         <p class="compose-summary" aria-live="polite">
-          {summary.notProtected === 0
-            ? t('popup_summary_all_ok', [String(summary.total)])
-            : t('popup_summary_not_protected', [String(summary.notProtected), String(summary.total)])}
+          {summary.total === 1
+            ? t(summary.notProtected === 0 ? 'popup_summary_one_ok' : 'popup_summary_one_not_protected')
+            : summary.notProtected === 0
+              ? t('popup_summary_all_ok', [String(summary.total)])
+              : t('popup_summary_not_protected', [String(summary.notProtected), String(summary.total)])}
           {summary.level !== null && <> {t('popup_summary_worst', [levelName(summary.level)])}</>}
         </p>
       )}

@@ -76,6 +76,11 @@ describe('badgeView', () => {
     expect(view.icon).toEqual(levelIconPaths('unverified'));
   });
 
+  it('words one recipient in the singular ("1 recipient", not "all 1 recipients" or "1 of 1")', () => {
+    expect(badgeView({ level: 'protected', total: 1, notProtected: 0, checking: 0 }).title).toBe('InTransit: 1 recipient — Protected');
+    expect(badgeView({ level: 'unverified', total: 1, notProtected: 1, checking: 0 }).title).toBe('InTransit: 1 recipient — No protection published');
+  });
+
   it('says when every recipient is protected', () => {
     expect(badgeView({ level: 'protected', total: 3, notProtected: 0, checking: 0 }).title).toBe('InTransit: all 3 recipients — Protected');
   });

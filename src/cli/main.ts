@@ -16,6 +16,7 @@ import {
 } from '../core/index.ts';
 import { parseArgs, USAGE, UsageError, type Command } from './args.ts';
 import { formatLint, formatTable } from './format.ts';
+import { createHttp2Fetch } from './http2-fetch.ts';
 import { createNodeHttpsFetch } from './https-fetch.ts';
 
 export interface Io {
@@ -74,16 +75,23 @@ async function lintPolicy(command: Extract<Command, { command: 'lint-policy' }>,
 }
 
 async function check(command: Extract<Command, { command: 'check' }>, io: Io): Promise<number> {
-  const dohFetch = createNodeHttpsFetch();
+  // DoH over one HTTP/2 connection per resolver (RFC 8484 s5.2), HTTP/1.1 for a resolver that
+  // offers nothing else; policy hosts get HTTP/1.1 (what they serve), one connection each.
+  const dohFetch = createHttp2Fetch({ http1Fallback: createNodeHttpsFetch() });
   const resolver = createCachingResolver(createDohResolver({ urls: command.resolvers, fetch: dohFetch, timeoutMs: command.timeoutMs }));
   const policyFetch = createNodeHttpsFetch({ lookup: (host) => lookupThroughDoh(resolver, host) });
-  const assessments = await assessAddresses(command.targets, {
-    resolver,
-    fetch: policyFetch,
-    policyCache: createMemoryPolicyCache(),
-    sender: command.sender ? { mtaSts: SENDERS[command.sender].mtaSts, dane: SENDERS[command.sender].dane } : undefined,
-    timeoutMs: command.timeoutMs,
-  });
+  let assessments: Assessment[];
+  try {
+    assessments = await assessAddresses(command.targets, {
+      resolver,
+      fetch: policyFetch,
+      policyCache: createMemoryPolicyCache(),
+      sender: command.sender ? { mtaSts: SENDERS[command.sender].mtaSts, dane: SENDERS[command.sender].dane } : undefined,
+      timeoutMs: command.timeoutMs,
+    });
+  } finally {
+    dohFetch.close();
+  }
   io.out(command.json ? JSON.stringify(assessments, null, 2) : formatTable(assessments));
   return exitCode(assessments);
 }

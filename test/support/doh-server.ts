@@ -1,8 +1,10 @@
 // An in-process RFC 8484 DoH server for integration and end-to-end tests: GET ?dns= and POST on
 // /dns-query, answering from a test Zone (zone.ts) the way a validating recursive resolver does.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+// With TLS it speaks HTTP/2 (RFC 8484 s5.2: "HTTP/2 is the minimum RECOMMENDED version"), as
+// Cloudflare and Google do, and HTTP/1.1 to clients that offer only that (ALPN, allowHTTP1).
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import * as dnsPacket from '@dnsquery/dns-packet';
 import type { Answer, Packet } from '@dnsquery/dns-packet';
 import { resolveInZone, checkZone, type Zone } from './zone.ts';
@@ -165,9 +167,19 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
       else res.destroy();
     });
   };
-  const server: Server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+  // The HTTP/2 compatibility API hands the listener request/response objects with the same
+  // surface as node:http's (headers, url, method, data events, writeHead, end, destroy).
+  const server = options.tls
+    ? createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, listener as unknown as Parameters<typeof createSecureServer>[1])
     : createHttpServer(listener);
+  // Every TCP connection (HTTP/1.1 or HTTP/2), so close() can end kept-alive ones at once.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // A client that rejects the certificate or goes away mid-handshake is not a server error.
+  if (options.tls) (server as Http2SecureServer).on('tlsClientError', () => {});
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -202,7 +214,7 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
       held.clear();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
     },
   };

@@ -1,0 +1,291 @@
+// A FetchLike over node:http2, for DNS over HTTPS: RFC 8484 s5.2 makes HTTP/2 "the minimum
+// RECOMMENDED version of HTTP for use with DoH", and a browser keeps ONE HTTP/2 connection to its
+// resolver and multiplexes every query over it. So does this fetch: one session per origin,
+// opened on first use, reused by every later request, its streams concurrent.
+// - TLS is checked against `ca` (default: Node's store plus NODE_EXTRA_CA_CERTS); the name
+//   checked and sent as SNI is the URL's hostname, the address dialled can come from `lookup`.
+// - A server that negotiates only HTTP/1.1 (ALPN, RFC 7301) is handed to `http1Fallback` when one
+//   is given (remembered per origin), and fails like a network error otherwise.
+// - The body is a pull-based ReadableStream over the HTTP/2 stream (flow control does the
+//   backpressure); cancel() resets that stream only, never the session.
+// - Redirects are never followed: redirect 'manual' returns the 3xx, anything else rejects.
+// - The session is unref'd while no request is active, so it never keeps a CLI process alive;
+//   close() ends every session.
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { FetchLike } from '../core/types.ts';
+
+export interface Http2FetchOptions {
+  /** Trust anchors (PEM). Default: Node's CA store plus NODE_EXTRA_CA_CERTS. */
+  ca?: string | string[];
+  /** Resolves a hostname to the IP address to connect to. Default: the OS resolver. */
+  lookup?: (hostname: string) => Promise<string>;
+  /** Connect to this port instead of the URL's. */
+  port?: number;
+  /** Used for origins whose server does not offer h2 in ALPN. */
+  http1Fallback?: FetchLike;
+}
+
+export type Http2Fetch = FetchLike & {
+  /** Closes every session (requests in flight fail). */
+  close(): void;
+  /** Sessions opened so far (tests: proof of reuse). */
+  readonly sessionsOpened: number;
+};
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+function fetchFailed(message: string, cause?: unknown): TypeError {
+  // Like fetch: network-level failures (DNS, TCP, TLS, protocol, redirect refused) are TypeErrors.
+  return new TypeError(message, cause === undefined ? undefined : { cause });
+}
+
+function requestBody(body: RequestInit['body']): Uint8Array | string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new TypeError('http2-fetch: only string, Uint8Array and ArrayBuffer bodies are supported');
+}
+
+function responseHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) {
+      try {
+        headers.append(name, one);
+      } catch {
+        // A header the WHATWG Headers class refuses is dropped.
+      }
+    }
+  }
+  return headers;
+}
+
+interface BodyStream {
+  stream: ReadableStream<Uint8Array>;
+  fail(reason: unknown): void;
+}
+
+/** The response DATA of one HTTP/2 stream as a pull-based ReadableStream. */
+function bodyStream(h2: ClientHttp2Stream): BodyStream {
+  let settled = false;
+  let fail: (reason: unknown) => void = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      fail = (reason) => {
+        if (settled) return;
+        settled = true;
+        controller.error(reason);
+      };
+      h2.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) h2.pause();
+      });
+      h2.once('end', () => {
+        if (settled) return;
+        settled = true;
+        controller.close();
+      });
+      h2.on('error', (error) => fail(fetchFailed('response body failed', error)));
+      // 'close' without 'end': the stream was reset or the session died mid-body.
+      h2.once('close', () => fail(fetchFailed('stream closed before the body was complete')));
+      h2.pause();
+    },
+    pull() {
+      h2.resume();
+    },
+    cancel() {
+      settled = true;
+      h2.close(constants.NGHTTP2_CANCEL);
+    },
+  }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
+  return { stream, fail: (reason) => fail(reason) };
+}
+
+type Connection = { kind: 'h2'; session: ClientHttp2Session } | { kind: 'http1' };
+
+export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
+  const connections = new Map<string, Promise<Connection>>();
+  const sessions = new Set<ClientHttp2Session>();
+  const active = new Map<ClientHttp2Session, number>();
+  let sessionsOpened = 0;
+
+  const track = (session: ClientHttp2Session, delta: number): void => {
+    const count = (active.get(session) ?? 0) + delta;
+    active.set(session, count);
+    // Referenced only while a request needs it: an idle session never holds the process open.
+    if (count > 0) session.ref();
+    else session.unref();
+  };
+
+  async function open(url: URL): Promise<Connection> {
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const address = !isIP(hostname) && options.lookup ? await options.lookup(hostname) : hostname;
+    const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
+    const socket = await new Promise<TLSSocket>((resolve, reject) => {
+      const s = tlsConnect({
+        host: address,
+        port,
+        // SNI and the certificate check use the URL's name; SNI is never an IP literal (RFC 6066 s3).
+        ...(isIP(hostname) ? {} : { servername: hostname }),
+        ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
+      });
+      s.once('secureConnect', () => resolve(s));
+      s.once('error', reject);
+    });
+    if (socket.alpnProtocol !== 'h2') {
+      socket.destroy();
+      if (options.http1Fallback) return { kind: 'http1' };
+      throw new Error(`${url.host} does not speak HTTP/2 (ALPN: ${String(socket.alpnProtocol)})`);
+    }
+    const session = connect(url.origin, { createConnection: () => socket });
+    const current = connections.get(url.origin);
+    sessionsOpened++;
+    sessions.add(session);
+    const forget = (): void => {
+      sessions.delete(session);
+      active.delete(session);
+      if (connections.get(url.origin) === current) connections.delete(url.origin);
+    };
+    // A session that ends (GOAWAY, error, idle close by the server) is replaced on next use.
+    session.on('error', forget);
+    session.once('close', forget);
+    session.once('goaway', forget);
+    track(session, 0);
+    return { kind: 'h2', session };
+  }
+
+  function connection(url: URL): Promise<Connection> {
+    let pending = connections.get(url.origin);
+    if (!pending) {
+      pending = open(url);
+      connections.set(url.origin, pending);
+      // A failed connect is not cached: the next request tries again.
+      pending.catch(() => { if (connections.get(url.origin) === pending) connections.delete(url.origin); });
+    }
+    return pending;
+  }
+
+  const fetchImpl: FetchLike = async (input, init = {}) => {
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) throw abortReason(signal);
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch (error) {
+      throw fetchFailed(`invalid URL: ${input}`, error);
+    }
+    if (url.protocol !== 'https:') throw fetchFailed(`only https: URLs are supported: ${url.protocol}`);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const payload = requestBody(init.body);
+    const redirectMode = init.redirect ?? 'follow';
+
+    let conn: Connection;
+    try {
+      conn = await connection(url);
+    } catch (error) {
+      throw fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    if (signal?.aborted) throw abortReason(signal);
+    if (conn.kind === 'http1') return (options.http1Fallback as FetchLike)(input, init);
+    const session = conn.session;
+    if (session.closed || session.destroyed) {
+      connections.delete(url.origin);
+      return fetchImpl(input, init);
+    }
+
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      // Connection-specific fields are not allowed in HTTP/2 (RFC 9113 s8.2.2).
+      if (!['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host'].includes(name)) headers[name] = value;
+    });
+    headers[':method'] = method;
+    headers[':path'] = url.pathname + url.search;
+    headers[':authority'] = url.host;
+    headers[':scheme'] = 'https';
+    if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+
+    return new Promise<Response>((resolvePromise, rejectPromise) => {
+      let done = false;
+      let responseBody: BodyStream | null = null;
+      let h2: ClientHttp2Stream;
+      try {
+        h2 = session.request(headers, { endStream: payload === undefined });
+      } catch (error) {
+        rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error));
+        return;
+      }
+      track(session, +1);
+      const onAbort = (): void => {
+        const reason = abortReason(signal as AbortSignal);
+        responseBody?.fail(reason);
+        // Resets this stream only (RST_STREAM CANCEL); the session and its other streams go on.
+        h2.close(constants.NGHTTP2_CANCEL);
+        if (!done) {
+          done = true;
+          rejectPromise(reason);
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      h2.once('close', () => {
+        signal?.removeEventListener('abort', onAbort);
+        track(session, -1);
+        if (!done) {
+          done = true;
+          rejectPromise(fetchFailed(`fetch ${url.origin} failed: stream closed (code ${h2.rstCode ?? 'none'})`));
+        }
+      });
+      h2.on('error', (error) => {
+        if (done) return;
+        done = true;
+        rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
+      });
+      h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
+        if (done) {
+          h2.close(constants.NGHTTP2_CANCEL);
+          return;
+        }
+        const status = Number(raw[':status'] ?? 0);
+        const isRedirect = status >= 300 && status < 400 && raw.location !== undefined;
+        if (isRedirect && redirectMode !== 'manual') {
+          done = true;
+          h2.close(constants.NGHTTP2_CANCEL);
+          rejectPromise(fetchFailed(`redirect to ${String(raw.location)} not followed (redirect: ${redirectMode})`));
+          return;
+        }
+        if (status < 200 || status > 599) {
+          done = true;
+          h2.close(constants.NGHTTP2_CANCEL);
+          rejectPromise(fetchFailed(`unsupported HTTP status ${status}`));
+          return;
+        }
+        const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
+        responseBody = nullBody ? null : bodyStream(h2);
+        if (nullBody) h2.resume();
+        done = true;
+        const response = new Response(responseBody?.stream ?? null, { status, headers: responseHeaders(raw) });
+        Object.defineProperty(response, 'url', { value: url.href });
+        resolvePromise(response);
+      });
+      if (payload !== undefined) h2.end(payload);
+    });
+  };
+
+  const close = (): void => {
+    for (const session of sessions) session.destroy();
+    sessions.clear();
+    connections.clear();
+  };
+  return Object.defineProperties(fetchImpl, {
+    close: { value: close },
+    sessionsOpened: { get: () => sessionsOpened },
+  }) as Http2Fetch;
+}

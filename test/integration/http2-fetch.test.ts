@@ -1,0 +1,185 @@
+// src/cli/http2-fetch.ts against real TLS servers with a run-time test CA: the DoH server (which
+// speaks HTTP/2 and HTTP/1.1), a bare HTTP/2 server for redirects, slow and endless bodies, and
+// an HTTP/1.1-only server for the ALPN fallback.
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from 'node:http2';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttp2Fetch } from '../../src/cli/http2-fetch.ts';
+import { classify, createDohResolver } from '../../src/core/dns/index.ts';
+import { createTestCa, issueCertificate, type TestCa } from '../support/ca.ts';
+import { startDohServer, type DohServer } from '../support/doh-server.ts';
+import { createNodeHttpsFetch } from '../support/node-https-fetch.ts';
+import { loadZone } from '../support/zone.ts';
+
+const zone = loadZone(fileURLToPath(new URL('../fixtures/zones/example.json', import.meta.url)));
+
+let ca: TestCa;
+let doh: DohServer;
+let h2: Http2SecureServer;
+let h2Origin: string;
+let h1: HttpsServer;
+let h1Origin: string;
+const h2Streams: ServerHttp2Stream[] = [];
+let h2Sessions = 0;
+
+beforeAll(async () => {
+  ca = await createTestCa();
+  const leaf = await issueCertificate(ca, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  doh = await startDohServer({ zone, tls: leaf });
+  h2 = createSecureServer({ key: leaf.key, cert: leaf.cert });
+  h2.on('session', () => { h2Sessions++; });
+  h2.on('stream', (stream, headers) => {
+    h2Streams.push(stream);
+    stream.on('error', () => {});
+    switch (headers[':path']) {
+      case '/redirect': stream.respond({ ':status': 301, location: 'https://localhost/elsewhere' }); stream.end(); break;
+      case '/slow': setTimeout(() => { if (!stream.closed) { stream.respond({ ':status': 200 }); stream.end('late'); } }, 5_000); break;
+      case '/endless': {
+        stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(16 * 1024, 'x');
+        const pump = (): void => { while (!stream.closed && stream.write(chunk)); };
+        stream.on('drain', pump);
+        pump();
+        break;
+      }
+      case '/echo': {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => { stream.respond({ ':status': 200, 'x-method': String(headers[':method']) }); stream.end(Buffer.concat(chunks)); });
+        break;
+      }
+      default: stream.respond({ ':status': 404 }); stream.end('not found');
+    }
+  });
+  h2.listen(0, '127.0.0.1');
+  await once(h2, 'listening');
+  h2Origin = `https://localhost:${(h2.address() as AddressInfo).port}`;
+  h1 = createHttpsServer({ key: leaf.key, cert: leaf.cert }, (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('http/1.1 here'); });
+  h1.listen(0, '127.0.0.1');
+  await once(h1, 'listening');
+  h1Origin = `https://localhost:${(h1.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const stream of h2Streams) stream.destroy();
+  h1.closeAllConnections();
+  await Promise.all([doh.close(), new Promise((done) => h2.close(done)), new Promise((done) => h1.close(done))]);
+});
+
+describe('createHttp2Fetch', () => {
+  it('answers DoH queries over one multiplexed session', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const resolver = createDohResolver({ urls: [doh.url], fetch, timeoutMs: 5_000 });
+      const results = await Promise.all(Array.from({ length: 20 }, () => resolver.query('signed.test', 'MX')));
+      expect(results.map(classify)).toEqual(Array(20).fill('secure'));
+      const post = createDohResolver({ urls: [doh.url], fetch, timeoutMs: 5_000, method: 'POST' });
+      expect((await post.query('signed.test', 'MX')).outcome).toBe('answer');
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('rejects a server certificate from an untrusted CA', async () => {
+    const fetch = createHttp2Fetch({ ca: (await createTestCa('Other CA')).certPem });
+    await expect(fetch(doh.url + '?dns=AAABAAABAAAAAAAAB2V4YW1wbGUDY29tAAABAAE')).rejects.toThrow(TypeError);
+    fetch.close();
+  });
+
+  it('sends a body and returns status, headers and body', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const response = await fetch(`${h2Origin}/echo`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-method')).toBe('POST');
+      expect(await response.text()).toBe('hello');
+      const missing = await fetch(`${h2Origin}/nothing`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toBe('not found');
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('never follows a redirect: manual returns the 3xx, otherwise it rejects', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      await expect(fetch(`${h2Origin}/redirect`)).rejects.toThrow(/not followed/);
+      await expect(fetch(`${h2Origin}/redirect`, { redirect: 'error' })).rejects.toThrow(TypeError);
+      const manual = await fetch(`${h2Origin}/redirect`, { redirect: 'manual' });
+      expect(manual.status).toBe(301);
+      expect(manual.headers.get('location')).toBe('https://localhost/elsewhere');
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('an abort before the response rejects with the reason and leaves the session usable', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const controller = new AbortController();
+      const pending = fetch(`${h2Origin}/slow`, { signal: controller.signal });
+      await expect.poll(() => h2Streams.length).toBeGreaterThan(0);
+      controller.abort(new Error('gave up'));
+      await expect(pending).rejects.toThrow('gave up');
+      expect((await fetch(`${h2Origin}/nothing`)).status).toBe(404);
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('streams the body: a reader can stop an endless response by cancelling or aborting', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const response = await fetch(`${h2Origin}/endless`);
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      expect(first.value!.length).toBeGreaterThan(0);
+      await reader.cancel();
+
+      const controller = new AbortController();
+      const again = await fetch(`${h2Origin}/endless`, { signal: controller.signal });
+      const reader2 = again.body!.getReader();
+      await reader2.read();
+      controller.abort(new Error('enough'));
+      await expect(async () => { for (;;) if ((await reader2.read()).done) break; }).rejects.toThrow('enough');
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('an already aborted signal rejects before connecting', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    const before = h2Sessions;
+    await expect(fetch(`${h2Origin}/nothing`, { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow('early');
+    expect(h2Sessions).toBe(before);
+    fetch.close();
+  });
+
+  it('an HTTP/1.1-only server goes to the fallback, or fails without one', async () => {
+    const plain = createHttp2Fetch({ ca: ca.certPem });
+    await expect(plain(`${h1Origin}/`)).rejects.toThrow(TypeError);
+    plain.close();
+    const withFallback = createHttp2Fetch({ ca: ca.certPem, http1Fallback: createNodeHttpsFetch({ ca: ca.certPem }) });
+    const response = await withFallback(`${h1Origin}/`);
+    expect(await response.text()).toBe('http/1.1 here');
+    expect(withFallback.sessionsOpened).toBe(0);
+    withFallback.close();
+  });
+
+  it('dials the address from lookup while checking the certificate against the URL name', async () => {
+    const port = Number(new URL(h2Origin).port);
+    const fetch = createHttp2Fetch({ ca: ca.certPem, lookup: async () => '127.0.0.1', port });
+    try {
+      expect((await fetch('https://localhost/nothing')).status).toBe(404);
+    } finally {
+      fetch.close();
+    }
+  });
+});

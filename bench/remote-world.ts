@@ -1,6 +1,6 @@
 // The main-thread side of world-worker.ts: starts the benchmark's servers in a worker thread and
 // reads their query and request logs over messages (the engine's thread only sees the network).
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from './remote-fetch.ts';
 
 /** Recipient domains of the benchmark (d1 … d20.bench.test). */
 export const BENCH_DOMAINS = 20;
@@ -35,11 +35,7 @@ export interface RemoteWorld {
 }
 
 export async function startRemoteWorld(loopback: number): Promise<RemoteWorld> {
-  // A worker does not inherit tsx's loader hooks: it registers them itself, then loads the .ts.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const script = new URL('./world-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { loopback } });
+  const worker = startTsWorker(new URL('./world-worker.ts', import.meta.url), { loopback });
   const pending = new Map<number, (reply: WorkerReply) => void>();
   let nextId = 1;
   const failed = new Promise<never>((_, reject) => {

@@ -1,13 +1,19 @@
 // `npm run bench`: the project's own benchmarks. Prints Markdown tables (pasted into notes).
-// `npm run bench -- engine` or `-- content` runs one part. The content part needs the builds
+// `npm run bench -- engine`, `-- scheduling` or `-- content` runs one part. The content part needs the builds
 // (`npm run build && npm run build:test`).
 import { benchContent, formatContentRows } from './content.ts';
 import { benchEngine, formatEngineRows } from './engine.ts';
+import { benchScheduling, formatSchedulingRows } from './engine-scheduling.ts';
 
 const only = process.argv[2];
 if (!only || only === 'engine') {
   console.log('## Engine: cold/warm assessment with a per-request delay D on resolver and policy hosts\n');
   console.log(formatEngineRows(await benchEngine()));
+  console.log();
+}
+if (!only || only === 'engine' || only === 'scheduling') {
+  console.log('## Engine scheduling alone: in-memory network, every answer exactly D ms later (no TLS, no server CPU)\n');
+  console.log(formatSchedulingRows(await benchScheduling()));
   console.log();
 }
 if (!only || only === 'content') {

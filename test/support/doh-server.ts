@@ -90,6 +90,35 @@ async function queryBytes(req: IncomingMessage, url: URL): Promise<Uint8Array | 
   return { status: 405, text: 'GET or POST only' };
 }
 
+/**
+ * The DNS response a validating resolver would give for `query` from `zone` (or 'hang' for a
+ * name that is never answered), plus the HTTP freshness lifetime (RFC 8484 s5.1).
+ */
+export function answerQuery(zone: Zone, query: Packet): { response: Uint8Array; maxAge: number } | 'hang' {
+  const question = query.questions?.[0];
+  if (!question) throw new Error('answerQuery: no question');
+  const result = resolveInZone(zone, question.name, String(question.type));
+  if (result.kind === 'hang') return 'hang';
+  const queryOpt = query.additionals?.find((rr) => rr.type === 'OPT') as { flags?: number } | undefined;
+  const flags = ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE
+    | (result.authenticData ? dnsPacket.AUTHENTIC_DATA : 0) | result.rcode;
+  const additionals: Answer[] = queryOpt
+    // RFC 6891 s7: answer EDNS with EDNS; echo DO (RFC 3225 s3), add no DNSSEC records.
+    ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: (queryOpt.flags ?? 0) & dnsPacket.DNSSEC_OK } as unknown as Answer]
+    : [];
+  const response = dnsPacket.encode({
+    type: 'response',
+    id: query.id ?? 0,
+    flags,
+    questions: [question],
+    answers: result.answers,
+    authorities: result.authorities,
+    additionals,
+  });
+  const ttls = [...result.answers, ...result.authorities].map((rr) => rr.ttl ?? 0);
+  return { response, maxAge: result.rcode === 2 || ttls.length === 0 ? 0 : Math.min(...ttls) };
+}
+
 export async function startDohServer(options: DohServerOptions): Promise<DohServer> {
   checkZone(options.zone);
   let zone = options.zone;
@@ -122,30 +151,13 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return res.end('<html><body>not a DNS message</body></html>');
       }
-      const result = resolveInZone(zone, question.name, qtype);
-      if (result.kind === 'hang') {
+      const answer = answerQuery(zone, query);
+      if (answer === 'hang') {
         // Never answer; close() destroys the connection.
         held.add(res);
         return;
       }
-      const queryOpt = query.additionals?.find((rr) => rr.type === 'OPT') as { flags?: number } | undefined;
-      const flags = ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE
-        | (result.authenticData ? dnsPacket.AUTHENTIC_DATA : 0) | result.rcode;
-      const additionals: Answer[] = queryOpt
-        // RFC 6891 s7: answer EDNS with EDNS; echo DO (RFC 3225 s3), add no DNSSEC records.
-        ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: (queryOpt.flags ?? 0) & dnsPacket.DNSSEC_OK } as unknown as Answer]
-        : [];
-      const response = dnsPacket.encode({
-        type: 'response',
-        id: query.id ?? 0,
-        flags,
-        questions: [question],
-        answers: result.answers,
-        authorities: result.authorities,
-        additionals,
-      });
-      const ttls = [...result.answers, ...result.authorities].map((rr) => rr.ttl ?? 0);
-      const maxAge = result.rcode === 2 || ttls.length === 0 ? 0 : Math.min(...ttls);
+      const { response, maxAge } = answer;
       res.writeHead(200, { 'content-type': DNS_MESSAGE, 'content-length': response.length, 'cache-control': `max-age=${maxAge}` });
       res.end(response);
     };

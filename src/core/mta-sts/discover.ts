@@ -43,6 +43,13 @@ export const FAILURE_TTL = 300;
 export const LOOKUP_FAILED_TTL = 60;
 /** s3.3: refresh cached policies proactively, "once per day" being the suggestion. */
 export const MAX_TTL = 86_400;
+/** Age after which a cached policy is fetched again even under an unchanged id (s3.3). */
+export const REFRESH_AFTER_S = 86_400;
+
+/** Seconds until a cached entry is due for its refresh (never negative). */
+function refreshInS(entry: CachedPolicy, now: number): number {
+  return Math.max(0, Math.floor((entry.fetchedAt + REFRESH_AFTER_S * 1000 - now) / 1000));
+}
 
 type RecordState = Pick<MtaStsEvidence, 'record' | 'id'> & { problem?: Diagnostic; ttl: number };
 
@@ -72,7 +79,11 @@ export async function discoverMtaSts(domain: string, deps: MtaStsDiscoveryDeps):
   }
   const id = recordState.id;
 
-  if (cached && cached.id === id) return useCache(cached, recordState.ttl);
+  // s3.3: senders SHOULD refresh a cached policy (suggested: daily) even while the id stays the
+  // same, so a policy changed without a new id is picked up eventually. A failed refresh keeps
+  // the cached policy (below), as for a new id.
+  const refreshDue = cached !== undefined && checkedAt - cached.fetchedAt >= REFRESH_AFTER_S * 1000;
+  if (cached && cached.id === id && (!refreshDue || deps.fetch === null)) return useCache(cached, Math.min(recordState.ttl, deps.fetch === null ? Infinity : refreshInS(cached, checkedAt)));
 
   if (deps.fetch === null) {
     if (cached) {
@@ -101,10 +112,9 @@ export async function discoverMtaSts(domain: string, deps: MtaStsDiscoveryDeps):
     failure = { state: 'fetch-failed', problem: { code: fetched.error.code, message: fetched.error.message } };
   }
   if (cached) {
-    warnings.push({
-      code: 'mta-sts.cache.kept',
-      message: `The new policy (id ${id}) could not be used, so senders keep applying their cached policy (id ${cached.id}) until it expires (RFC 8461 s3.3).`,
-    });
+    warnings.push(cached.id === id
+      ? { code: 'mta-sts.cache.refresh-failed', message: `The daily refresh of the policy (id ${id}) failed, so senders keep applying their cached copy until it expires (RFC 8461 s3.3).` }
+      : { code: 'mta-sts.cache.kept', message: `The new policy (id ${id}) could not be used, so senders keep applying their cached policy (id ${cached.id}) until it expires (RFC 8461 s3.3).` });
     return useCache(cached, FAILURE_TTL, failure.problem);
   }
   return finish({ record: 'valid', id, policy: failure.state, policyUrl, problem: failure.problem }, null, FAILURE_TTL, warnings);

@@ -134,6 +134,34 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.ttl).toBe(3600);
   });
 
+  it('G2 (s3.3): a cached policy a day old is fetched again under the same id, and replaced', async () => {
+    const { run, cache, clock, host } = setup(txt('v=STSv1; id=same'), TESTING);
+    await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
+    clock.advance(86_400);
+    const result = await run();
+    expect(host.requests).toEqual([URL_]);
+    expect(result.evidence).toMatchObject({ policy: 'fetched', mode: 'testing' });
+    expect((await cache.get(DOMAIN))?.policy.mode).toBe('testing');
+  });
+
+  it('G2 (s3.3): a failed daily refresh keeps applying the cached policy, with a warning', async () => {
+    const { run, cache, clock, host } = setup(txt('v=STSv1; id=same'), () => new Response('gone', { status: 500 }));
+    await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
+    clock.advance(90_000);
+    const result = await run();
+    expect(host.requests).toEqual([URL_]);
+    expect(result.policy).toEqual({ ...enforcePolicy, maxAge: 604800 });
+    expect(result.evidence.policy).toBe('cached');
+    expect(result.evidence.warnings.map((w) => w.code)).toContain('mta-sts.cache.refresh-failed');
+  });
+
+  it('G2: before the refresh is due, the result is not reused past it', async () => {
+    const { run, cache, clock } = setup({ outcome: 'answer', records: [['v=STSv1; id=same']], ttl: 86_400 });
+    await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
+    clock.advance(86_000);
+    expect((await run()).ttl).toBe(400);
+  });
+
   it('G2: the ttl never outlives the cached policy', async () => {
     const { run, cache, clock } = setup(txt('v=STSv1; id=same'));
     await seed(cache, clock, 'same'); // max_age 3600

@@ -17,22 +17,11 @@ import {
 import { answerQuery } from '../test/support/doh-server.ts';
 import { POLICY_PATH } from '../test/support/world.ts';
 import type { Zone } from '../test/support/zone.ts';
-
-const DOMAINS = 20;
+import { BENCH_APEX, BENCH_DOMAINS, benchAddresses, benchDomain, benchScenario } from './scenario.ts';
 
 function benchZone(): { zone: Zone; policies: Map<string, string> } {
-  const zone: Zone = { zones: [{ apex: 'bench.test', signed: false }], records: {} };
-  const policies = new Map<string, string>();
-  for (let i = 1; i <= DOMAINS; i++) {
-    const d = `d${i}.bench.test`;
-    zone.records[d] = { MX: i % 2 === 0 ? ['10 mx1.shared.bench.test', '20 mx2.shared.bench.test'] : [`10 mx.${d}`] };
-    if (i % 2 === 1) zone.records[`mx.${d}`] = { A: ['192.0.2.10'] };
-    zone.records[`_mta-sts.${d}`] = { TXT: ['v=STSv1; id=b1'] };
-    policies.set(`mta-sts.${d}`, `version: STSv1\nmode: enforce\nmx: mx.${d}\nmx: *.shared.bench.test\nmax_age: 86400\n`);
-  }
-  zone.records['mx1.shared.bench.test'] = { A: ['192.0.2.11'] };
-  zone.records['mx2.shared.bench.test'] = { A: ['192.0.2.12'] };
-  return { zone, policies };
+  const { records, policies } = benchScenario();
+  return { zone: { zones: [{ apex: BENCH_APEX, signed: false }], records }, policies };
 }
 
 interface Counts { queries: string[]; fetches: string[] }
@@ -68,7 +57,7 @@ export interface SchedulingRow { d: number; coldMs: number; batchMs: number; que
 
 export async function benchScheduling(delays = [25, 50], runs = 7): Promise<SchedulingRow[]> {
   const rows: SchedulingRow[] = [];
-  const addresses = Array.from({ length: 50 }, (_, i) => `user${i}@d${(i % DOMAINS) + 1}.bench.test`);
+  const addresses = benchAddresses();
   await assessAddresses(addresses, deps(0, { queries: [], fetches: [] })); // warm the JIT
   for (const d of delays) {
     const cold: number[] = [];
@@ -76,14 +65,14 @@ export async function benchScheduling(delays = [25, 50], runs = 7): Promise<Sche
     let counts: Counts = { queries: [], fetches: [] };
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const one = await assessDomain('d1.bench.test', deps(d, { queries: [], fetches: [] }));
+      const one = await assessDomain(benchDomain(1), deps(d, { queries: [], fetches: [] }));
       cold.push(performance.now() - t0);
-      if (one.level !== 'protected') throw new Error(`d1.bench.test assessed ${one.level}`);
+      if (one.level !== 'protected') throw new Error(`${benchDomain(1)} assessed ${one.level}`);
       counts = { queries: [], fetches: [] };
       const t1 = performance.now();
       const all = await assessAddresses(addresses, deps(d, counts));
       batch.push(performance.now() - t1);
-      if (all.length !== DOMAINS || all.some((a) => a.level !== 'protected')) throw new Error('batch gave unexpected verdicts');
+      if (all.length !== BENCH_DOMAINS || all.some((a) => a.level !== 'protected')) throw new Error('batch gave unexpected verdicts');
     }
     rows.push({
       d,

@@ -39,7 +39,8 @@ import {
 import { createHttp2Fetch } from '../src/cli/http2-fetch.ts';
 import { createNodeHttpsFetch } from '../src/cli/https-fetch.ts';
 import { startRemoteNetwork } from './remote-fetch.ts';
-import { BENCH_DOMAINS, startRemoteWorld, type RemoteWorld } from './remote-world.ts';
+import { startRemoteWorld, type RemoteWorld } from './remote-world.ts';
+import { BENCH_DOMAINS, benchAddresses } from './scenario.ts';
 
 export type NetworkPlace = 'own thread' | 'engine thread';
 
@@ -126,7 +127,7 @@ async function benchDelays(world: RemoteWorld, net: Network, place: NetworkPlace
       warm.push(performance.now() - t0);
     }
 
-    const addresses = Array.from({ length: 50 }, (_, i) => `user${i}@d${(i % BENCH_DOMAINS) + 1}.bench.test`);
+    const addresses = benchAddresses();
     const batch: number[] = [];
     const busy: number[] = [];
     let dnsQueries = 0;

@@ -3,7 +3,7 @@
 import { startTsWorker } from './remote-fetch.ts';
 
 /** Recipient domains of the benchmark (d1 … d20.bench.test). */
-export const BENCH_DOMAINS = 20;
+export { BENCH_DOMAINS } from './scenario.ts';
 
 export type WorkerRequest =
   | { id: number; op: 'setDelay'; ms: number }

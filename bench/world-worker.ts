@@ -8,23 +8,16 @@ import { createHttp2Fetch } from '../src/cli/http2-fetch.ts';
 import { encodeQuery, base64url } from '../src/core/dns/index.ts';
 import { POLICY_PATH, scenarioZone, startWorld, type World } from '../test/support/world.ts';
 import type { Zone } from '../test/support/zone.ts';
-import { BENCH_DOMAINS, type WorkerReply, type WorkerRequest } from './remote-world.ts';
+import type { WorkerReply, WorkerRequest } from './remote-world.ts';
+import { BENCH_APEX, BENCH_DOMAINS, benchDomain, benchScenario } from './scenario.ts';
 
-/** 20 domains like a real recipient list: MTA-STS enforce, half of them on one shared MX pair. */
+/** Adds the bench scenario (scenario.ts) to the world's zone and policy hosts. */
 function addBenchDomains(world: World): Zone {
   const zone = scenarioZone(world.ip);
-  zone.zones.push({ apex: 'bench.test', signed: false });
-  for (let i = 1; i <= BENCH_DOMAINS; i++) {
-    const d = `d${i}.bench.test`;
-    const mx = i % 2 === 0 ? ['10 mx1.shared.bench.test', '20 mx2.shared.bench.test'] : [`10 mx.${d}`];
-    zone.records[d] = { MX: mx };
-    if (i % 2 === 1) zone.records[`mx.${d}`] = { A: ['192.0.2.10'] };
-    zone.records[`_mta-sts.${d}`] = { TXT: ['v=STSv1; id=b1'] };
-    zone.records[`mta-sts.${d}`] = { A: [world.ip] };
-    world.hosts.set(`mta-sts.${d}`, { paths: { [POLICY_PATH]: { body: `version: STSv1\nmode: enforce\nmx: mx.${d}\nmx: *.shared.bench.test\nmax_age: 86400\n`, contentType: 'text/plain' } } });
-  }
-  zone.records['mx1.shared.bench.test'] = { A: ['192.0.2.11'] };
-  zone.records['mx2.shared.bench.test'] = { A: ['192.0.2.12'] };
+  const { records, policies } = benchScenario(world.ip);
+  zone.zones.push({ apex: BENCH_APEX, signed: false });
+  Object.assign(zone.records, records);
+  for (const [host, body] of policies) world.hosts.set(host, { paths: { [POLICY_PATH]: { body, contentType: 'text/plain' } } });
   world.doh.setZone(zone);
   return zone;
 }
@@ -34,7 +27,7 @@ function addBenchDomains(world: World): Zone {
 async function prewarm(world: World): Promise<void> {
   const policyFetch = createNodeHttpsFetch({ ca: world.ca.certPem, lookup: async () => world.ip });
   await Promise.all(Array.from({ length: BENCH_DOMAINS }, async (_, i) => {
-    const response = await policyFetch(`https://mta-sts.d${i + 1}.bench.test${POLICY_PATH}`);
+    const response = await policyFetch(`https://mta-sts.${benchDomain(i + 1)}${POLICY_PATH}`);
     await response.text();
   }));
   const doh = createHttp2Fetch({ ca: world.ca.certPem });

@@ -21,11 +21,11 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**'], rules: restrict([
-    { group: ['**/background/**', '**/content/**', '**/popup/**', '**/options/**', '**/shared/**', '**/cli/**', 'webextension-polyfill', 'preact', 'node:*'],
+    { group: ['**/background/**', '**/content/**', '**/popup/**', '**/options/**', '**/shared/**', '**/cli/**', '**/node/**', '**/service/**', 'webextension-polyfill', 'preact', 'node:*'],
       message: 'src/core stays pure: no browser, extension or Node APIs, no imports from other layers.' }]) },
   { files: ['src/content/**'], rules: restrict([
-    { group: ['**/background/**', '**/popup/**', '**/options/**', '**/cli/**'], message: 'Content scripts reach the background only through messages.' }]) },
+    { group: ['**/background/**', '**/popup/**', '**/options/**', '**/cli/**', '**/node/**', '**/service/**'], message: 'Content scripts reach the background only through messages.' }]) },
   { files: ['src/popup/**', 'src/options/**', 'src/welcome/**'], rules: restrict([
-    { group: ['**/background/**', '**/content/**', '**/cli/**'], message: 'UI reaches the background only through messages.' }]) },
+    { group: ['**/background/**', '**/content/**', '**/cli/**', '**/node/**', '**/service/**'], message: 'UI reaches the background only through messages.' }]) },
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
 );

@@ -16,8 +16,8 @@ import {
 } from '../core/index.ts';
 import { parseArgs, USAGE, UsageError, type Command } from './args.ts';
 import { formatLint, formatTable } from './format.ts';
-import { createHttp2Fetch } from './http2-fetch.ts';
-import { createNodeHttpsFetch } from './https-fetch.ts';
+import { createHttp2Fetch } from '../node/http2-fetch.ts';
+import { createNodeHttpsFetch } from '../node/https-fetch.ts';
 
 export interface Io {
   out(text: string): void;

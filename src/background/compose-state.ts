@@ -12,6 +12,10 @@ export interface ComposeRecord {
   composeId: string;
   provider: ProviderId;
   recipients: ComposeRecipient[];
+  /** The content script's revision of this recipient list, echoed on the verdicts. */
+  revision: number;
+  /** More recipients than MAX_RECIPIENTS: nothing is checked. */
+  tooMany: boolean;
   fieldsFound: boolean;
   /** Increases with every change in the whole state: orders "most recent". */
   seq: number;
@@ -95,7 +99,9 @@ export function reduce(state: ComposeState, event: ComposeEvent): ComposeState {
       composes[message.composeId] = {
         composeId: message.composeId,
         provider: message.provider,
-        recipients: normalizeRecipients(message.recipients),
+        recipients: message.tooMany ? [] : normalizeRecipients(message.recipients),
+        revision: message.revision,
+        tooMany: message.tooMany,
         fieldsFound: message.fieldsFound,
         seq,
       };

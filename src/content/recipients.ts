@@ -1,12 +1,11 @@
 // Turns what an adapter finds in a compose into the recipient list sent to the background:
-// validated, capped, deduplicated by lower-cased address (webmail.md §7.2).
+// validated, capped, deduplicated by lower-cased address. The bounds are the protocol's own
+// (src/shared/limits.ts), so the background accepts every list this produces.
 import type { ComposeRecipient, RecipientField } from '../shared/messages.ts';
+import { MAX_ADDRESS_LENGTH, MAX_PENDING_TEXT, MAX_RECIPIENTS } from '../shared/limits.ts';
 import type { ProviderAdapter } from './adapter.ts';
 
-/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets; the protocol caps an address at 320. */
-export const MAX_ADDRESS_LENGTH = 320;
-/** Bound on recipients read from one compose, so a hostile page cannot flood the background. */
-export const MAX_RECIPIENTS = 500;
+export { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS } from '../shared/limits.ts';
 
 // Deliberately loose (the background parses properly): a local part, "@", and a domain with a
 // dot or an address literal. Rejects display names, "not-an-email" hovercard ids (Mailvelope's
@@ -29,7 +28,7 @@ export function cleanAddress(raw: string): string | null {
 export function splitPending(text: string): string[] {
   const out: string[] = [];
   // Bound the work on absurd pastes; 64 KB is far more than any real recipient list.
-  for (const token of text.slice(0, 65_536).split(/[,;\s]+/)) {
+  for (const token of text.slice(0, MAX_PENDING_TEXT).split(/[,;\s]+/)) {
     const address = cleanAddress(token.replace(/^<|>$/g, ''));
     if (address !== null) out.push(address);
   }
@@ -38,6 +37,8 @@ export function splitPending(text: string): string[] {
 
 export interface RecipientRead {
   recipients: ComposeRecipient[];
+  /** More than MAX_RECIPIENTS distinct addresses: `recipients` is empty, nothing is checked. */
+  tooMany: boolean;
   /** False when the compose has no recognisable recipient field (adapter drift). */
   fieldsFound: boolean;
 }
@@ -55,7 +56,8 @@ export function readRecipients(adapter: ProviderAdapter, root: Element, options:
     const key = address.toLowerCase();
     const seen = byAddress.get(key);
     if (seen === undefined) {
-      if (byAddress.size < MAX_RECIPIENTS) byAddress.set(key, { address, field, pending });
+      // One past the limit is enough to know the compose has too many.
+      if (byAddress.size <= MAX_RECIPIENTS) byAddress.set(key, { address, field, pending });
     } else if (seen.pending && !pending) {
       // A confirmed chip wins over the same address still being typed elsewhere.
       byAddress.set(key, { address, field, pending });
@@ -74,12 +76,13 @@ export function readRecipients(adapter: ProviderAdapter, root: Element, options:
     if (options.holdBackLastWord?.(el) && !/[,;\s]$/.test(text)) text = text.replace(/[^,;\s]*$/, '');
     for (const address of splitPending(text)) add(address, kind, true);
   }
-  return { recipients: [...byAddress.values()], fieldsFound: fields.length > 0 };
+  const tooMany = byAddress.size > MAX_RECIPIENTS;
+  return { recipients: tooMany ? [] : [...byAddress.values()], tooMany, fieldsFound: fields.length > 0 };
 }
 
 /** A compact, order-sensitive fingerprint: equal fingerprints mean nothing to emit. */
 export function fingerprint(read: RecipientRead): string {
-  let s = read.fieldsFound ? 'F' : 'N';
+  let s = (read.fieldsFound ? 'F' : 'N') + (read.tooMany ? '+' : '');
   for (const r of read.recipients) s += `\n${r.field}${r.pending ? '?' : '='}${r.address}`;
   return s;
 }

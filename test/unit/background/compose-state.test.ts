@@ -6,7 +6,7 @@ import type { ComposeRecipient, CsComposeUpdate } from '../../../src/shared/mess
 const r = (address: string, field: ComposeRecipient['field'] = 'to', pending = false): ComposeRecipient => ({ address, field, pending });
 const update = (composeId: string, recipients: ComposeRecipient[], documentId?: string): ComposeEvent => ({
   kind: 'update', tabId: 1, ...(documentId ? { documentId } : {}),
-  message: { type: 'cs/compose-update', composeId, provider: 'gmail', recipients, fieldsFound: true } satisfies CsComposeUpdate,
+  message: { type: 'cs/compose-update', composeId, provider: 'gmail', revision: 1, tooMany: false, recipients, fieldsFound: true } satisfies CsComposeUpdate,
 });
 const run = (...events: ComposeEvent[]) => events.reduce(reduce, emptyState());
 

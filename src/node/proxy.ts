@@ -31,10 +31,12 @@ export type ProxyRouter = (target: ProxyTarget) => URL | null;
 
 /** Checks and normalises a proxy URL. A bare `host:port` means http://host:port. Throws on anything else. */
 export function parseProxyUrl(value: string | URL): URL {
-  const text = String(value).trim();
+  // Error messages show the URL without its password.
+  const text = String(value).trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1…@');
+  const given = String(value).trim();
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : `http://${given}`);
   } catch {
     throw new Error(`'${text}' is not a proxy URL`);
   }

@@ -1,6 +1,7 @@
 // `--timeout` bounds the whole check (docs/decisions.md "Command line"): when it runs out, every
 // DNS query still open returns a `timeout` result at once and every policy fetch still open is
 // aborted, so the engine finishes with `unknown` (never a guess) and the process exits.
+import { setMaxListeners } from 'node:events';
 import type { DnsResult, FetchLike, Resolver, RRType } from '../../core/index.ts';
 
 /** A signal that aborts after `ms`, with a reason that names --timeout. Its timer never keeps the process alive. */
@@ -8,6 +9,8 @@ export function startDeadline(ms: number): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer within the --timeout of ${ms} ms`)), ms);
   timer.unref();
+  // Every open query and fetch listens to it: dozens at once are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   return controller.signal;
 }
 

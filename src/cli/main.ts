@@ -49,6 +49,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** The process around main(): real streams and environment, the exit code, and a guaranteed exit. */
 export async function runProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // A reader that stops early (`intransit check … | head -1`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw error;
+    });
+  }
   const io: Io = {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

@@ -213,6 +213,13 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       connecting.delete(attempt);
       throw error;
     }
+    if (attempt.signal.aborted) {
+      // close() or the timeout came between the handshake and this continuation.
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      socket.destroy();
+      throw attempt.signal.reason;
+    }
     if (socket.alpnProtocol !== 'h2') {
       clearTimeout(timer);
       connecting.delete(attempt);

@@ -16,7 +16,7 @@
 // - Redirects are never followed: redirect 'manual' returns the 3xx, anything else rejects.
 // - The session is unref'd while no request is active, so it never keeps a CLI process alive;
 //   close() ends every session, and the fetch refuses requests after it.
-import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
@@ -53,6 +53,8 @@ export type Http2Fetch = FetchLike & {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** RST_STREAM error code CANCEL (RFC 9113 s7). */
+const NGHTTP2_CANCEL = 0x8;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -122,7 +124,7 @@ function bodyStream(h2: ClientHttp2Stream): BodyStream {
     },
     cancel() {
       settled = true;
-      h2.close(constants.NGHTTP2_CANCEL);
+      h2.close(NGHTTP2_CANCEL);
     },
   }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
   return { stream, fail: (reason) => fail(reason) };
@@ -205,9 +207,13 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     const attempt = new AbortController();
     connecting.add(attempt);
     const timer = setTimeout(() => attempt.abort(new Error(`no connection to ${url.host} within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    // node:http2 takes 15-30 ms to load, so it loads while the handshake is on the wire instead
+    // of before it (docs/decisions.md "Command line": open the DoH connection at start).
+    const socketReady = connectTls(url, attempt.signal);
+    const http2 = import('node:http2');
     let socket: TLSSocket;
     try {
-      socket = await connectTls(url, attempt.signal);
+      socket = await socketReady;
     } catch (error) {
       clearTimeout(timer);
       connecting.delete(attempt);
@@ -226,6 +232,13 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       socket.destroy();
       if (options.http1Fallback) return { kind: 'http1' };
       throw new Error(`${url.host} does not speak HTTP/2 (ALPN: ${String(socket.alpnProtocol)})`);
+    }
+    const { connect } = await http2;
+    if (attempt.signal.aborted) {
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      socket.destroy();
+      throw attempt.signal.reason;
     }
     const session = connect(url.origin, { createConnection: () => socket });
     const current = connections.get(url.origin);
@@ -326,7 +339,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
         const reason = abortReason(signal as AbortSignal);
         responseBody?.fail(reason);
         // Resets this stream only (RST_STREAM CANCEL); the session and its other streams go on.
-        h2.close(constants.NGHTTP2_CANCEL);
+        h2.close(NGHTTP2_CANCEL);
         if (!done) {
           done = true;
           rejectPromise(reason);
@@ -348,20 +361,20 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       });
       h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
         if (done) {
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           return;
         }
         const status = Number(raw[':status'] ?? 0);
         const isRedirect = status >= 300 && status < 400 && raw.location !== undefined;
         if (isRedirect && redirectMode !== 'manual') {
           done = true;
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           rejectPromise(fetchFailed(`redirect to ${String(raw.location)} not followed (redirect: ${redirectMode})`));
           return;
         }
         if (status < 200 || status > 599) {
           done = true;
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           rejectPromise(fetchFailed(`unsupported HTTP status ${status}`));
           return;
         }

@@ -8,7 +8,6 @@
 // `*.` is ignored); an IP address or CIDR block (`10.0.0.0/8`, `fd00::/8`) matches the URL's host
 // when it is an IP literal and the address actually dialled (so a block also covers names that
 // our own resolver turned into those addresses); `host:port` limits an entry to one port.
-import { request } from 'node:http';
 import { BlockList, isIP, type Socket } from 'node:net';
 
 export interface HttpProxyOptions {
@@ -125,7 +124,9 @@ export interface TunnelOptions {
  * Opens a CONNECT tunnel through `proxy` to `authority` (host:port). Resolves with the raw socket
  * once the proxy answers 2xx; anything else rejects with the proxy's status.
  */
-export function openTunnel(proxy: URL, authority: string, options: TunnelOptions): Promise<Socket> {
+export async function openTunnel(proxy: URL, authority: string, options: TunnelOptions): Promise<Socket> {
+  // Loaded here: a run without a proxy never needs node:http.
+  const { request } = await import('node:http');
   return new Promise<Socket>((resolve, reject) => {
     if (options.signal.aborted) {
       reject(options.signal.reason);

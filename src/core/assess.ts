@@ -1,4 +1,4 @@
-// Recipient domain -> Assessment: the verdict model of DESIGN.md.
+// Recipient domain -> Assessment: the verdict model of README.md ("What the verdicts mean").
 //
 // Every lookup of a domain starts as soon as its inputs exist: MX, the `_mta-sts` TXT (then the
 // policy fetch) and the `_smtp._tls` TXT at once; after the MX answer, the DANE queries of every

@@ -87,7 +87,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 // ---------------------------------------------------------------------------------------------
 // Verdicts
 
-/** Ordered best to worst, except that `unknown` is never shown as safe (DESIGN.md). */
+/** Ordered best to worst, except that `unknown` is never shown as safe (README.md "What the verdicts mean"). */
 export type Level = 'protected' | 'encrypted' | 'unverified' | 'misconfigured' | 'undeliverable' | 'unknown';
 
 /** Levels an organisation adds through policy (applied by the extension over core's Level). */

@@ -1,4 +1,4 @@
-// Evidence -> level and reasons (DESIGN.md "Verdicts"). Pure and synchronous.
+// Evidence -> level and reasons (README.md "What the verdicts mean"). Pure and synchronous.
 //
 // Decisions (docs/decisions.md "Engine" has the reasons):
 // - A mechanism "fully protects" when MTA-STS is `enforce` with a valid policy that EVERY MX host
@@ -10,7 +10,7 @@
 //   "if your provider honours …". With a sender given, only a mechanism that sender honours
 //   gives `protected`; a fully published mechanism the sender ignores gives `encrypted` (a
 //   domain that publishes it certainly offers STARTTLS, but nothing stops a downgrade).
-// - MTA-STS `enforce` matching only SOME MX hosts is `encrypted` (partial coverage, DESIGN.md);
+// - MTA-STS `enforce` matching only SOME MX hosts is `encrypted` (partial coverage, README.md);
 //   matching NONE is `misconfigured` (compliant senders refuse to deliver).
 // - A DNSSEC failure (SERVFAIL with a DNSSEC Extended DNS Error, RFC 8914) is `misconfigured`:
 //   on the MX query or a host's address for every sender (validating senders cannot deliver);

@@ -133,7 +133,7 @@ function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetch
   return null;
 }
 
-/** Reads at most maxBytes, cancelling the stream as soon as it goes over (D6). */
+/** Reads at most maxBytes, cancelling the stream as soon as it goes over (RFC 8461 s3.3 suggests 64 KiB). */
 async function readCapped(response: Response, maxBytes: number, stopped: Promise<never>): Promise<Uint8Array | 'too-large' | 'failed'> {
   const stream = response.body;
   if (stream === null) return new Uint8Array(0);

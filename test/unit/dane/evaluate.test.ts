@@ -1,4 +1,5 @@
-// evaluateDane, one behaviour per checklist item (standards.md I1-I9, J).
+// evaluateDane, one behaviour per rule of RFC 7672 s2.2 (and RFC 8914 for DNSSEC failures). The
+// dane-NN ids are the scenarios of test/vectors/dane-discovery.json.
 
 import { describe, expect, it } from 'vitest';
 import { evaluateDane, summarizeDane } from '../../../src/core/dane/index.ts';
@@ -20,24 +21,24 @@ async function statusOf(answers: Record<string, FakeAnswer>, host = 'mx.example.
 }
 
 describe('evaluateDane', () => {
-  it('I1: an unsigned MX answer still gets its hosts evaluated, but mxSecure=false keeps it from "all"', async () => {
+  it('RFC 7672 s2.2.1: an unsigned MX answer still gets its hosts evaluated, but mxSecure=false keeps it from "all"', async () => {
     const resolver = fakeResolver(daneHost('mx.example.org'));
     const { evidence } = await evaluateDane({ hosts: ['mx.example.org'], mxSecure: false }, { resolver });
     expect(evidence).toEqual({ mxSecure: false, hosts: [{ host: 'mx.example.org', status: 'dane', tlsaName: 'mx.example.org', usages: [3] }] });
     expect(summarizeDane(evidence)).toBe('partial');
   });
 
-  it('I2: insecure address records mean no DANE, even with signed usable TLSA', async () => {
+  it('RFC 7672 s2.2.2: insecure address records mean no DANE, even with signed usable TLSA', async () => {
     const { host } = await statusOf({ 'A mx.example.org': { ad: false, answer: ['mx.example.org. A 192.0.2.10'] }, 'TLSA _25._tcp.mx.example.org': TLSA_EE('mx.example.org') });
     expect(host).toEqual({ host: 'mx.example.org', status: 'insecure', usages: [] });
   });
 
-  it('I2: only the address RRsets with records must be secure (an insecure empty AAAA does not matter)', async () => {
+  it('RFC 7672 s2.2.2: only the address RRsets with records must be secure (an insecure empty AAAA does not matter)', async () => {
     const { host } = await statusOf({ 'A mx.example.org': SECURE_A('mx.example.org'), 'AAAA mx.example.org': { ad: false }, 'TLSA _25._tcp.mx.example.org': TLSA_EE('mx.example.org') });
     expect(host?.status).toBe('dane');
   });
 
-  it('I2: an insecure AAAA RRset with records makes the host insecure', async () => {
+  it('RFC 7672 s2.2.2: an insecure AAAA RRset with records makes the host insecure', async () => {
     const { host } = await statusOf({
       'A mx.example.org': SECURE_A('mx.example.org'),
       'AAAA mx.example.org': { ad: false, answer: ['mx.example.org. AAAA 2001:db8::1'] },
@@ -46,7 +47,7 @@ describe('evaluateDane', () => {
     expect(host?.status).toBe('insecure');
   });
 
-  it('I3: secure CNAME chain: TLSA at the expanded name first (dane-13)', async () => {
+  it('RFC 7672 s2.2.3: secure CNAME chain: TLSA at the expanded name first (dane-13)', async () => {
     const { host, calls } = await statusOf({
       'A mail.example.org': { ad: true, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
       'TLSA _25._tcp.mx.example.net': TLSA_EE('mx.example.net'),
@@ -56,7 +57,7 @@ describe('evaluateDane', () => {
     expect(calls).toContain('TLSA _25._tcp.mx.example.net');
   });
 
-  it('I3: secure chain, insecure TLSA at the expanded name: fall back to the original name', async () => {
+  it('RFC 7672 s2.2.3: secure chain, insecure TLSA at the expanded name: fall back to the original name', async () => {
     const { host } = await statusOf({
       'A mail.example.org': { ad: true, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
       'TLSA _25._tcp.mx.example.net': TLSA_EE('mx.example.net', false),
@@ -65,7 +66,7 @@ describe('evaluateDane', () => {
     expect(host).toMatchObject({ status: 'dane', tlsaName: 'mail.example.org' });
   });
 
-  it('I3: secure chain, nothing at either name: no-tlsa at the original name', async () => {
+  it('RFC 7672 s2.2.3: secure chain, nothing at either name: no-tlsa at the original name', async () => {
     const { host } = await statusOf({
       'A mail.example.org': { ad: true, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
       'TLSA _25._tcp.mx.example.net': { rcode: 'NXDOMAIN', ad: true },
@@ -86,7 +87,7 @@ describe('evaluateDane', () => {
     expect(timeout.host).toMatchObject({ status: 'lookup-failed', tlsaName: 'mx.example.net' });
   });
 
-  it('I3: insecure chain whose first link is secure: TLSA at the original name (dane-15)', async () => {
+  it('RFC 7672 s2.2.3: insecure chain whose first link is secure: TLSA at the original name (dane-15)', async () => {
     const { host, calls } = await statusOf({
       'A mail.example.org': { ad: false, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
       'CNAME mail.example.org': { ad: true, answer: ['mail.example.org. CNAME mx.example.net.'] },
@@ -96,7 +97,7 @@ describe('evaluateDane', () => {
     expect(calls).toContain('CNAME mail.example.org');
   });
 
-  it('I3: insecure chain whose first link is insecure: insecure (dane-16)', async () => {
+  it('RFC 7672 s2.2.3: insecure chain whose first link is insecure: insecure (dane-16)', async () => {
     const { host } = await statusOf({
       'A mail.example.org': { ad: false, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
       'CNAME mail.example.org': { ad: false, answer: ['mail.example.org. CNAME mx.example.net.'] },
@@ -105,17 +106,17 @@ describe('evaluateDane', () => {
     expect(host?.status).toBe('insecure');
   });
 
-  it('I3: no CNAME: one round trip, exactly A, AAAA and TLSA per host', async () => {
+  it('RFC 7672 s2.2.3: no CNAME: one round trip, exactly A, AAAA and TLSA per host', async () => {
     const { calls } = await statusOf(daneHost('mx.example.org'));
     expect(calls.sort()).toEqual(['A mx.example.org', 'AAAA mx.example.org', 'TLSA _25._tcp.mx.example.org']);
   });
 
-  it('I4: secure TLSA with only unusable records: unusable-tlsa (TLS required, not authenticated)', async () => {
+  it('RFC 7672 s2.2: secure TLSA with only unusable records: unusable-tlsa (TLS required, not authenticated)', async () => {
     const { host } = await statusOf({ ...daneHost('mx.example.org'), 'TLSA _25._tcp.mx.example.org': { ad: true, answer: ['_25._tcp.mx.example.org. TLSA 1 0 1 <sha256>', '_25._tcp.mx.example.org. TLSA 0 0 1 <sha256>'] } });
     expect(host).toEqual({ host: 'mx.example.org', status: 'unusable-tlsa', tlsaName: 'mx.example.org', usages: [0, 1] });
   });
 
-  it('I4: one usable record among unusable ones is enough', async () => {
+  it('RFC 7672 s2.2: one usable record among unusable ones is enough', async () => {
     const { host } = await statusOf({ ...daneHost('mx.example.org'), 'TLSA _25._tcp.mx.example.org': { ad: true, answer: ['_25._tcp.mx.example.org. TLSA 1 0 1 <sha256>', '_25._tcp.mx.example.org. TLSA 2 1 2 <sha512>'] } });
     expect(host).toMatchObject({ status: 'dane', usages: [1, 2] });
   });
@@ -132,7 +133,7 @@ describe('evaluateDane', () => {
     [{ rcode: 'SERVFAIL', ede: 22 } as FakeAnswer, 'lookup-failed'],
     [{ rcode: 'TIMEOUT' } as FakeAnswer, 'lookup-failed'],
     [{ rcode: 'ERROR' } as FakeAnswer, 'lookup-failed'],
-  ])('I4/I7: TLSA answer %j gives %s', async (tlsa, status) => {
+  ])('RFC 7672 s2.2; RFC 4035 s3.2.3: TLSA answer %j gives %s', async (tlsa, status) => {
     const { host } = await statusOf({ ...daneHost('mx.example.org'), 'TLSA _25._tcp.mx.example.org': tlsa });
     expect(host?.status).toBe(status);
   });
@@ -153,12 +154,12 @@ describe('evaluateDane', () => {
     expect(host).toMatchObject({ status: 'lookup-failed', problem: 'A mx.example.org: SERVFAIL' });
   });
 
-  it('I9: SERVFAIL with no sign of DNSSEC anywhere is only a failed lookup', async () => {
+  it('RFC 7672 s2.1.1: SERVFAIL with no sign of DNSSEC anywhere is only a failed lookup', async () => {
     const { host } = await statusOf({ 'A mx.example.org': { rcode: 'SERVFAIL' }, 'AAAA mx.example.org': { rcode: 'SERVFAIL' }, 'TLSA _25._tcp.mx.example.org': { rcode: 'SERVFAIL' } }, 'mx.example.org', false);
     expect(host?.status).toBe('lookup-failed');
   });
 
-  it('I9: an unsigned host whose TLSA query SERVFAILs is just insecure (senders never ask)', async () => {
+  it('RFC 7672 s2.1.1: an unsigned host whose TLSA query SERVFAILs is just insecure (senders never ask)', async () => {
     const { host } = await statusOf({ 'A mx.example.org': { ad: false, answer: ['mx.example.org. A 192.0.2.10'] }, 'TLSA _25._tcp.mx.example.org': { rcode: 'SERVFAIL' } }, 'mx.example.org', false);
     expect(host?.status).toBe('insecure');
   });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createDohResolver } from '../../../src/core/dns/index.ts';
 import { decodeResponse } from '../../../src/core/dns/wire.ts';
 import type { FetchLike } from '../../../src/core/types.ts';
-import { dnsResponse } from './fake-doh.ts';
+import { assessDomain } from '../../../src/core/assess.ts';
+import { dnsResponse, fakeFetch, soa } from './fake-doh.ts';
 import { CLASS, TYPE, dotted, edeOption, message, opt, question, rdata, rr, wireName } from './wire-builder.ts';
 
 const A = 'https://a.resolver.test/dns-query';
@@ -185,5 +186,21 @@ describe('every resolver failing at the network level', () => {
     expect(result.error).toContain('a.resolver.test');
     expect(result.error).toContain('getaddrinfo ENOTFOUND a.resolver.test');
     expect(result.error).toContain('getaddrinfo ENOTFOUND b.resolver.test');
+  });
+});
+
+describe('through the engine: a resolver RCODE on a signed domain is not a DNSSEC failure', () => {
+  it.each([[5, 'REFUSED'], [4, 'NOTIMP'], [1, 'FORMERR']])('TLSA answered RCODE %i (%s): unknown, never misconfigured', async (rcode, name) => {
+    const fetch = fakeFetch((r) => {
+      const q = r.question;
+      if (q.type === 'MX' && q.name === 'example.org') return { ad: true, answers: [{ type: 'MX', name: 'example.org', ttl: 300, data: { preference: 10, exchange: 'mx.example.org' } }] };
+      if (q.type === 'A' && q.name === 'mx.example.org') return { ad: true, answers: [{ type: 'A', name: 'mx.example.org', ttl: 300, data: '192.0.2.1' }] };
+      if (q.type === 'TLSA') return { rcode };
+      return { ad: true, authorities: [soa('example.org', 300, 300)] };
+    });
+    const a = await assessDomain('example.org', { resolver: createDohResolver({ urls: [A], fetch, timeoutMs: 200 }), fetch: null, now: () => 0 });
+    expect(a.level).toBe('unknown');
+    expect(a.reasons[0]?.code).toBe('dane.lookup-failed');
+    expect(a.reasons[0]?.message).toContain(name);
   });
 });

@@ -69,14 +69,16 @@ export function parseMtaStsPolicy(body: string): MtaStsPolicyResult {
       },
     };
   }
-  const lines = body.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  const lines = body.split('\n');
   // The final terminator is optional: "a\n" splits into ["a", ""], and that "" is not a line.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
 
   const single: Partial<Record<SingleField, string>> = {};
   const mx: string[] = [];
   let blankLines = 0;
-  for (const [index, line] of lines.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index] as string;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw; // CRLF
     const lineNo = index + 1;
     if (line.includes('\r')) return invalid(`Line ${lineNo} contains a carriage return that does not end the line (lines end with LF or CRLF).`);
     if (skipWsp(line, 0) === line.length) {

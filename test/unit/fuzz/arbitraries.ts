@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import * as dnsPacket from '@dnsquery/dns-packet';
 import type { Answer } from '@dnsquery/dns-packet';
+import { join } from 'node:path';
 import { encodeQuery } from '../../../src/core/dns/wire.ts';
+import { answerQuery } from '../../support/doh-server.ts';
+import { loadZone } from '../../support/zone.ts';
 import type { RRType } from '../../../src/core/types.ts';
 import { CLASS, TYPE, dotted, edeOption, message, opt, question, rdata, rr, wireName } from '../dns/wire-builder.ts';
 
@@ -192,13 +195,22 @@ export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8
   return out;
 }
 
-/** DNS messages: noise, valid responses, our own queries, hand-built traps, and mutations of all. */
+/** What the project's own test DoH server answers from the example zone (EDE 6 included). */
+const EXAMPLE_ZONE = loadZone(join(import.meta.dirname, '../../fixtures/zones/example.json'));
+const EXAMPLE_NAMES = [...Object.keys(EXAMPLE_ZONE.records), 'nope.signed.test', 'mx.bogus.test', 'nothing.example'];
+const serverAnswer = fc.tuple(fc.constantFrom(...EXAMPLE_NAMES), rrType).map(([name, type]) => {
+  const answered = answerQuery(EXAMPLE_ZONE, dnsPacket.decode(encodeQuery(name, type)));
+  return answered === 'hang' ? new Uint8Array(0) : answered.response;
+});
+
+/** DNS messages: noise, valid responses, our own queries and test server's answers, hand-built traps, and mutations of all. */
 export const wireBytes = fc.oneof(
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 600 }) },
   { weight: 3, arbitrary: validResponse(wireDomain, rrType) },
   { weight: 1, arbitrary: fc.tuple(wireDomain, rrType).map(([name, type]) => encodeQuery(name, type)) },
   { weight: 1, arbitrary: builtMessage },
-  { weight: 4, arbitrary: fc.tuple(fc.oneof(validResponse(wireDomain, rrType), builtMessage), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([bytes, ms]) => mutate(bytes, ms)) },
+  { weight: 1, arbitrary: serverAnswer },
+  { weight: 4, arbitrary: fc.tuple(fc.oneof(validResponse(wireDomain, rrType), builtMessage, serverAnswer), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([bytes, ms]) => mutate(bytes, ms)) },
 );
 
 export { wireDomain };

@@ -125,6 +125,15 @@ describe('4. MX fan-out is capped', () => {
     expect(assessment).toMatchObject({ level: 'protected', mechanism: 'mta-sts' });
   });
 
+  it('a 64 KiB MX answer (~2,900 hosts) against ~2,900 exact patterns: 32 hosts looked up, a bounded assessment', async () => {
+    const huge = Array.from({ length: 2900 }, (_, i) => `m${i}.example.org`);
+    const { assessment, calls } = await assess({ [`MX ${D}`]: SECURE_MX(...huge), ...STS_RECORD }, { fetch: policyFetch(enforce(...huge)) });
+    expect(calls.length).toBeLessThanOrEqual(32 * 3 + 3);
+    expect(assessment).toMatchObject({ level: 'protected', mechanism: 'mta-sts' });
+    expect(assessment.evidence.mx.hosts.length).toBeLessThanOrEqual(64);
+    expect(JSON.stringify(assessment).length).toBeLessThan(64 * 1024);
+  });
+
   it('MTA-STS patterns that miss a host beyond the cap do not', async () => {
     const patterns = many.slice(0, 99);
     const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX(...many), ...allDane, ...STS_RECORD }, { fetch: policyFetch(enforce(...patterns)) });

@@ -74,7 +74,10 @@ export function classifyPosttls(output: string): PosttlsOutcome {
  * (resolv.conf → unbound with `options trust-ad`). It connects to the world's STARTTLS listener.
  */
 export async function posttlsFinger(world: DnssecWorld, destination: string): Promise<PosttlsResult> {
-  const result = await world.run('posttls-finger', ['-c', '-l', 'dane', '-t', '5', '-T', '5', destination], { timeoutMs: 20_000 });
+  const result = await world.run('posttls-finger', ['-c', '-l', 'dane', '-t', '5', '-T', '5', destination], {
+    env: { ...process.env, MAIL_CONFIG: world.postfixConfigDir },
+    timeoutMs: 20_000,
+  });
   const output = `${result.stdout}${result.stderr}`;
   return { destination, outcome: classifyPosttls(output), output, ms: result.ms };
 }

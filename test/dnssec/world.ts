@@ -26,6 +26,7 @@
  *   world.ca, world.caFile // the test CA (PEM file) trusted by the DoH and policy certificates
  *   world.tlsa            // the TLSA 3 1 1 data of the SMTP listener's certificate
  *   world.dir             // the temp dir: zone files, keys, configs, named.log, unbound.log
+ *   world.postfixConfigDir // MAIL_CONFIG (a minimal main.cf) for posttls-finger inside
  *   world.timings         // { signingMs, startMs }: key generation + signing, whole start
  *   await world.run(cmd, args, { env, input, timeoutMs }) // → { code, stdout, stderr, timedOut, ms }
  *   world.enter           // argv prefix (nsenter …) to spawn long-lived processes inside yourself
@@ -36,7 +37,7 @@
  * agent). Several worlds may run at once; each has its own namespaces.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestCa, issueCertificate, type TestCa } from '../support/ca.ts';
 import { makeTempDir } from '../support/tmp.ts';
@@ -68,6 +69,8 @@ export interface DnssecWorld {
   caFile: string;
   tlsa: string;
   dir: string;
+  /** MAIL_CONFIG for Postfix tools run inside: a minimal main.cf of the world's own. */
+  postfixConfigDir: string;
   timings: { signingMs: number; startMs: number };
   run(command: string, args?: readonly string[], options?: RunOptions): Promise<RunResult>;
   enter: readonly string[];
@@ -125,6 +128,11 @@ export async function startDnssecWorld(options: DnssecWorldOptions = {}): Promis
     probe: { server: ADDRESSES.resolver, name: 'test.' },
   };
   const configFile = file('agent.json', JSON.stringify(agentConfig));
+  // posttls-finger reads main.cf; the machine's own (or none, after a "No configuration"
+  // install) must not decide how the test client behaves.
+  const postfixConfigDir = join(dir, 'postfix');
+  mkdirSync(postfixConfigDir);
+  file('postfix/main.cf', 'compatibility_level = 3.6\nmyhostname = client.test\n');
 
   const ns = await startNamespace({
     addresses: [ADDRESSES.root, ADDRESSES.tld, ADDRESSES.leaf, ADDRESSES.smtp, ADDRESSES.policy],
@@ -151,6 +159,7 @@ export async function startDnssecWorld(options: DnssecWorldOptions = {}): Promis
     caFile: ca.certFile(),
     tlsa,
     dir,
+    postfixConfigDir,
     timings: { signingMs: built.signingMs, startMs: Date.now() - started },
     run: (command, args, runOptions) => ns.run(command, args, runOptions),
     enter: ns.enter,

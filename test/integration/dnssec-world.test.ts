@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Assessment, DaneHostStatus, Level } from '../../src/core/index.ts';
 import { cliCheck, digSecure, engineCheck, posttlsFinger, type PosttlsOutcome, type PosttlsResult } from '../dnssec/checks.ts';
+import { requireBinaries } from '../dnssec/netns.ts';
 import { startDnssecWorld, type DnssecWorld } from '../dnssec/world.ts';
 
 interface Expected {
@@ -152,6 +153,7 @@ async function runPostfix(w: DnssecWorld): Promise<Map<string, { domain: Posttls
 }
 
 beforeAll(async () => {
+  await requireBinaries(['posttls-finger', 'kdig'], 'postfix knot-dnsutils');
   world = await startDnssecWorld();
   const domains = world.domains.map((s) => s.domain);
   // Independent: the engine, the CLI and posttls-finger run at once (each result awaited in its tests).
@@ -171,6 +173,10 @@ describe('the DNSSEC world', () => {
   it('has an expectation for every scenario domain, and at least 15 of them', () => {
     expect(world.domains.map((s) => s.domain).sort()).toEqual([...DOMAINS].sort());
     expect(world.domains.filter((s) => s.kind !== 'control').length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('a missing program is an error naming it and its package, never a skip', async () => {
+    await expect(requireBinaries(['named', 'intransit-no-such-tool'], 'bind9')).rejects.toThrow(/missing intransit-no-such-tool — install bind9/);
   });
 
   it('real validation decides: secure, insecure, secure denial and bogus answers come from unbound', async () => {

@@ -151,10 +151,11 @@ async function main(): Promise<void> {
   process.stdin.on('error', () => shutdown(0));
   process.stdin.resume();
 
+  // named logs "running" alone once every zone is loaded (or has failed to load).
   const named = startDaemon(config.dir, 'named.log', 'named', ['-g', '-4', '-n', '1', '-c', config.namedConf],
-    /\brunning\b/, /(failed|not loaded|error|refused|permission denied)/i);
+    /\srunning$/, /(loading from master file .* failed|not loaded due to errors|could not listen|permission denied)/i);
   const unbound = startDaemon(config.dir, 'unbound.log', 'unbound', ['-d', '-c', config.unboundConf],
-    /start of service/, /(error|fatal|could not)/i);
+    /start of service/, /\b(error|fatal):/i);
   const [smtp, policy] = await Promise.all([startSmtpListener(config.smtp), startPolicyHosts(config.policy), named, unbound]);
   await waitForValidation(config.probe.server, config.probe.name);
   process.stdout.write(`READY ${JSON.stringify({ named: children[0]?.pid, unbound: children[1]?.pid, smtp: smtp.server.address(), policy: policy.address() })}\n`);

@@ -36,6 +36,11 @@ export interface Namespace {
   readonly ready: unknown;
   /** Runs a command inside the namespaces (network, mount, PID). Never rejects for a non-zero exit. */
   run(command: string, args?: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Starts a long-lived process inside (a packet delayer, a server) with piped stdio; it is killed
+   * by stop() at the latest.
+   */
+  spawn(command: string, args?: readonly string[], options?: Pick<RunOptions, 'env' | 'cwd'>): ChildProcess;
   /** The argv prefix that runs a command inside (for callers that spawn themselves). */
   readonly enter: readonly string[];
   /** Ends everything inside; idempotent. */
@@ -147,6 +152,16 @@ export async function startNamespace(options: StartNamespaceOptions): Promise<Na
     run(command, args = [], runOptions = {}) {
       return runInside(enter, command, args, runOptions, running, options.cwd);
     },
+    spawn(command, args = [], spawnOptions = {}) {
+      const inner = spawn(enter[0] as string, [...withWd(enter, spawnOptions.cwd).slice(1), command, ...args], {
+        cwd: options.cwd,
+        env: spawnOptions.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      running.add(inner);
+      inner.once('close', () => running.delete(inner));
+      return inner;
+    },
     stop,
   };
 }
@@ -154,7 +169,7 @@ export async function startNamespace(options: StartNamespaceOptions): Promise<Na
 function runInside(enter: readonly string[], command: string, args: readonly string[], options: RunOptions, running: Set<ChildProcess>, cwd: string): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const prefix = options.cwd ? enter.map((arg) => (arg.startsWith('--wd=') ? `--wd=${options.cwd}` : arg)) : enter;
+    const prefix = withWd(enter, options.cwd);
     const child = spawn(prefix[0] as string, [...prefix.slice(1), command, ...args], {
       cwd,
       env: options.env ?? process.env,
@@ -181,6 +196,10 @@ function runInside(enter: readonly string[], command: string, args: readonly str
       resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
     });
   });
+}
+
+function withWd(enter: readonly string[], cwd: string | undefined): readonly string[] {
+  return cwd ? enter.map((arg) => (arg.startsWith('--wd=') ? `--wd=${cwd}` : arg)) : enter;
 }
 
 /** Throws a clear error naming the first missing binary (never a skip). */

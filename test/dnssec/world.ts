@@ -12,7 +12,7 @@
  *
  * Code outside the namespace cannot connect in: run programs INSIDE with `world.run()` (an
  * `nsenter` child process) — the CLI, a node script using the engine (checks.ts), posttls-finger,
- * mta-sts-query, iptables. Needs root and the Debian packages bind9, bind9-utils, unbound,
+ * mta-sts-query (give it SSL_CERT_FILE=world.caFile), iptables. Needs root and the Debian packages bind9, bind9-utils, unbound,
  * postfix, iproute2 (.ci/run installs them); a missing one is an error naming it, never a skip.
  *
  * API (for the integration tests and the benchmark):
@@ -28,14 +28,17 @@
  *   world.dir             // the temp dir: zone files, keys, configs, named.log, unbound.log
  *   world.postfixConfigDir // MAIL_CONFIG (a minimal main.cf) for posttls-finger inside
  *   world.timings         // { signingMs, startMs }: key generation + signing, whole start
- *   await world.run(cmd, args, { env, input, timeoutMs }) // → { code, stdout, stderr, timedOut, ms }
- *   world.enter           // argv prefix (nsenter …) to spawn long-lived processes inside yourself
+ *   await world.run(cmd, args, { env, input, timeoutMs, cwd }) // → { code, signal, stdout, stderr, timedOut, ms }
+ *   world.spawn(cmd, args, { env, cwd }) // a long-lived ChildProcess inside (e.g. an NFQUEUE
+ *                         //   packet delayer after `world.run('iptables', …)`); killed by stop()
+ *   world.enter           // the argv prefix (nsenter -t <pid> --net --mount --pid --wd=<repo> --)
  *   world.logs()          // { named, unbound } log text, for failure messages
  *   await world.stop()    // kills everything inside (idempotent); also happens if the test dies
  *
  * One world per test file: a start costs about two seconds (most of it node + tsx starting the
  * agent). Several worlds may run at once; each has its own namespaces.
  */
+import type { ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +58,7 @@ export const REPO_ROOT = join(import.meta.dirname, '../..');
 export interface DnssecWorldOptions {
   /** The CA of the DoH and policy-host certificates; default: a new one. */
   ca?: TestCa;
-  /** Keep the temp dir after stop() (to read the logs and zones). */
+  /** Keep the temp dir after stop() (to read the logs and zones); it still goes at process exit. */
   keepDir?: boolean;
 }
 
@@ -73,6 +76,7 @@ export interface DnssecWorld {
   postfixConfigDir: string;
   timings: { signingMs: number; startMs: number };
   run(command: string, args?: readonly string[], options?: RunOptions): Promise<RunResult>;
+  spawn(command: string, args?: readonly string[], options?: Pick<RunOptions, 'env' | 'cwd'>): ChildProcess;
   enter: readonly string[];
   logs(): { named: string; unbound: string };
   stop(): Promise<void>;
@@ -162,6 +166,7 @@ export async function startDnssecWorld(options: DnssecWorldOptions = {}): Promis
     postfixConfigDir,
     timings: { signingMs: built.signingMs, startMs: Date.now() - started },
     run: (command, args, runOptions) => ns.run(command, args, runOptions),
+    spawn: (command, args, spawnOptions) => ns.spawn(command, args, spawnOptions),
     enter: ns.enter,
     logs: () => ({ named: readLog('named.log'), unbound: readLog('unbound.log') }),
     async stop() {

@@ -72,16 +72,35 @@ describe('interpretMx', () => {
   it('B7: IP-address targets are dropped with a warning (dane-11)', () => {
     const mx = interpretMx(mxResult([[10, '192.0.2.10'], [20, '[2001:db8::1]'], [30, 'mx.example.org']]), 'example.org');
     expect(mxHostNames(mx)).toEqual(['mx.example.org']);
-    if (mx.kind === 'hosts') expect(mx.warnings.map((w) => w.code)).toEqual(['mx.ip-target', 'mx.ip-target']);
+    // One warning for all of them: a hostile MX set cannot flood the assessment.
+    if (mx.kind === 'hosts') expect(mx.warnings.map((w) => w.code)).toEqual(['mx.ip-target']);
 
     const onlyIp = interpretMx(mxResult([[10, '192.0.2.10']], { secure: true }), 'example.org');
     expect(onlyIp).toMatchObject({ kind: 'hosts', hosts: [], implicit: false });
   });
 
-  it('B7: targets that are not host names are dropped with a warning', () => {
+  it('every target that is a valid DNS name is a host, LDH or not ("_", a single label)', () => {
     const mx = interpretMx(mxResult([[10, 'com'], [20, 'bad_host.example.org'], [30, 'mx.example.org']]), 'example.org');
+    expect(mxHostNames(mx)).toEqual(['com', 'bad_host.example.org', 'mx.example.org']);
+    expect(mx).toMatchObject({ warnings: [] });
+  });
+
+  it('targets that are not valid DNS names are kept apart as invalid, with one warning', () => {
+    const long = `${'a'.repeat(64)}.example.org`;
+    const mx = interpretMx(mxResult([[10, long], [20, 'a..example.org'], [25, 'sp ace.example.org'], [30, 'mx.example.org']]), 'example.org');
     expect(mxHostNames(mx)).toEqual(['mx.example.org']);
-    if (mx.kind === 'hosts') expect(mx.warnings.map((w) => w.code)).toEqual(['mx.invalid-target', 'mx.invalid-target']);
+    if (mx.kind !== 'hosts') throw new Error('expected hosts');
+    expect(mx.invalid?.map((h) => h.preference)).toEqual([10, 20, 25]);
+    expect(mx.warnings.map((w) => w.code)).toEqual(['mx.invalid-target']);
+    expect(mx.warnings[0]?.message).toMatch(/no policy can cover/);
+  });
+
+  it('a hostile MX set of thousands of targets gives bounded warnings', () => {
+    const records: [number, string][] = Array.from({ length: 3000 }, (_, i) => [i, i % 2 ? `192.0.2.${i % 250}` : `${'x'.repeat(70)}${i}.example`]);
+    const mx = interpretMx(mxResult(records), 'example.org');
+    if (mx.kind !== 'hosts') throw new Error('expected hosts');
+    expect(mx.warnings).toHaveLength(2);
+    expect(mx.warnings.every((w) => w.message.length < 400)).toBe(true);
   });
 
   it('section 0: U-label targets become A-labels', () => {
@@ -90,6 +109,8 @@ describe('interpretMx', () => {
 
   it('keeps warning messages short for long network strings', () => {
     const mx = interpretMx(mxResult([[10, `${'a'.repeat(200)}_.example.org`]]), 'example.org');
+    if (mx.kind !== 'hosts') throw new Error('expected hosts');
+    expect(mx.invalid).toHaveLength(1);
     if (mx.kind !== 'hosts') throw new Error('expected hosts');
     expect(mx.warnings[0]?.message.length).toBeLessThan(200);
   });

@@ -116,9 +116,11 @@ describe('MTA-STS policy file (RFC 8461 s3.2)', () => {
     expect(r.ok && r.policy).toEqual({ version: 'STSv1', mode: 'testing', mx: ['a.example', 'b.example', 'a.example'], maxAge: 10 });
   });
 
-  it('E13: UTF-8 extension values are fine; a leading BOM is accepted with a warning', () => {
+  it('UTF-8 extension values are fine; a leading BOM makes the policy invalid (docs/decisions.md)', () => {
     expect(ok(body([...BASE, 'note: ünïcødé ✓']))).toBe(true);
-    expect(warningCodes('\uFEFF' + body(BASE))).toEqual(['mta-sts.policy.bom']);
+    const bom = parse('\uFEFF' + body(BASE));
+    expect(bom.ok).toBe(false);
+    if (!bom.ok) expect(bom.error.code).toBe('mta-sts.policy.bom');
     expect(ok(body(BASE) + '\uFEFF')).toBe(false); // not before the first field: a malformed line
   });
 

@@ -74,13 +74,16 @@ describe('evaluateDane', () => {
     expect(host).toMatchObject({ status: 'no-tlsa', tlsaName: 'mail.example.org' });
   });
 
-  it('I3/I4: a failure at the expanded name does not fall back (dane-18)', async () => {
-    const { host } = await statusOf({
+  it('RFC 7672 s2.2.3: a failure at the expanded name does not fall back (dane-18)', async () => {
+    const answers = (tlsa: FakeAnswer) => ({
       'A mail.example.org': { ad: true, answer: ['mail.example.org. CNAME mx.example.net.', 'mx.example.net. A 192.0.2.10'] },
-      'TLSA _25._tcp.mx.example.net': { rcode: 'SERVFAIL' },
+      'TLSA _25._tcp.mx.example.net': tlsa,
       'TLSA _25._tcp.mail.example.org': TLSA_EE('mail.example.org'),
-    }, 'mail.example.org');
-    expect(host).toMatchObject({ status: 'dnssec-failure', tlsaName: 'mx.example.net' });
+    });
+    const bogus = await statusOf(answers({ rcode: 'SERVFAIL', ede: 6 }), 'mail.example.org');
+    expect(bogus.host).toMatchObject({ status: 'dnssec-failure', tlsaName: 'mx.example.net', ede: { code: 6 } });
+    const timeout = await statusOf(answers({ rcode: 'TIMEOUT' }), 'mail.example.org');
+    expect(timeout.host).toMatchObject({ status: 'lookup-failed', tlsaName: 'mx.example.net' });
   });
 
   it('I3: insecure chain whose first link is secure: TLSA at the original name (dane-15)', async () => {
@@ -123,7 +126,10 @@ describe('evaluateDane', () => {
     [{ ad: false } as FakeAnswer, 'insecure'],
     [{ rcode: 'NXDOMAIN', ad: false } as FakeAnswer, 'insecure'],
     [TLSA_EE('mx.example.org', false), 'insecure'],
-    [{ rcode: 'SERVFAIL' } as FakeAnswer, 'dnssec-failure'],
+    [{ rcode: 'SERVFAIL', ede: 6 } as FakeAnswer, 'dnssec-failure'],
+    [{ rcode: 'SERVFAIL', ede: 7 } as FakeAnswer, 'dnssec-failure'],
+    [{ rcode: 'SERVFAIL' } as FakeAnswer, 'lookup-failed'],
+    [{ rcode: 'SERVFAIL', ede: 22 } as FakeAnswer, 'lookup-failed'],
     [{ rcode: 'TIMEOUT' } as FakeAnswer, 'lookup-failed'],
     [{ rcode: 'ERROR' } as FakeAnswer, 'lookup-failed'],
   ])('I4/I7: TLSA answer %j gives %s', async (tlsa, status) => {
@@ -131,9 +137,20 @@ describe('evaluateDane', () => {
     expect(host?.status).toBe(status);
   });
 
-  it('I9: SERVFAIL on the address query of a signed host is a DNSSEC failure', async () => {
-    const { host } = await statusOf({ 'A mx.example.org': { rcode: 'SERVFAIL' }, 'AAAA mx.example.org': { ad: true }, 'TLSA _25._tcp.mx.example.org': TLSA_EE('mx.example.org') }, 'mx.example.org', false);
+  it('RFC 8914: a SERVFAIL with a DNSSEC EDE on an address query is a DNSSEC failure, named in the evidence', async () => {
+    const { host } = await statusOf({ 'A mx.example.org': { rcode: 'SERVFAIL', ede: 6 }, 'AAAA mx.example.org': { ad: true }, 'TLSA _25._tcp.mx.example.org': TLSA_EE('mx.example.org') }, 'mx.example.org', false);
+    expect(host).toMatchObject({ status: 'dnssec-failure', ede: { code: 6 } });
+    expect(host?.problem).toMatch(/^A mx\.example\.org: SERVFAIL \(EDE 6, DNSSEC Bogus\)/);
+  });
+
+  it('a DNSSEC failure on one address family outranks a timeout on the other', async () => {
+    const { host } = await statusOf({ 'A mx.example.org': { rcode: 'TIMEOUT' }, 'AAAA mx.example.org': { rcode: 'SERVFAIL', ede: 10 } });
     expect(host?.status).toBe('dnssec-failure');
+  });
+
+  it('a SERVFAIL without an EDE in a signed zone is a failed lookup, not a DNSSEC failure', async () => {
+    const { host } = await statusOf({ 'A mx.example.org': { rcode: 'SERVFAIL' }, 'AAAA mx.example.org': { ad: true }, 'TLSA _25._tcp.mx.example.org': TLSA_EE('mx.example.org') });
+    expect(host).toMatchObject({ status: 'lookup-failed', problem: 'A mx.example.org: SERVFAIL' });
   });
 
   it('I9: SERVFAIL with no sign of DNSSEC anywhere is only a failed lookup', async () => {
@@ -151,12 +168,21 @@ describe('evaluateDane', () => {
     expect(host?.status).toBe('lookup-failed');
   });
 
-  it('B9: a host with no address records is reported as addressless', async () => {
+  it('RFC 5321 s5.1: a host with no address records is reported as addressless; a signed denial also as deniedSecurely', async () => {
     const resolver = fakeResolver({ 'A mx.example.org': { ad: true }, 'AAAA mx.example.org': { rcode: 'NXDOMAIN', ad: true }, ...daneHost('mx2.example.org') });
     const result = await evaluateDane({ hosts: ['mx.example.org', 'mx2.example.org'], mxSecure: true }, { resolver });
     expect(result.addressless).toEqual(['mx.example.org']);
-    expect(summarizeDane(result.evidence, { ignoreHosts: result.addressless })).toBe('all');
+    expect(result.deniedSecurely).toEqual(['mx.example.org']);
+    expect(summarizeDane(result.evidence, { ignoreHosts: result.deniedSecurely })).toBe('all');
     expect(summarizeDane(result.evidence)).toBe('partial');
+  });
+
+  it('RFC 7672 s2.2.1: an unsigned "no address" is addressless but not denied securely', async () => {
+    const resolver = fakeResolver({ 'A mx.example.org': { ad: true }, 'AAAA mx.example.org': { ad: false }, ...daneHost('mx2.example.org') });
+    const result = await evaluateDane({ hosts: ['mx.example.org', 'mx2.example.org'], mxSecure: true }, { resolver });
+    expect(result.addressless).toEqual(['mx.example.org']);
+    expect(result.deniedSecurely).toEqual([]);
+    expect(result.evidence.hosts[0]?.status).toBe('insecure');
   });
 
   it('all queries of all hosts start before any answer arrives (one round trip)', async () => {
@@ -183,7 +209,7 @@ describe('evaluateDane', () => {
 
   it('no hosts: empty evidence, the default TTL', async () => {
     const result = await evaluateDane({ hosts: [], mxSecure: true }, { resolver: fakeResolver({}) });
-    expect(result).toMatchObject({ evidence: { mxSecure: true, hosts: [] }, addressless: [] });
+    expect(result).toMatchObject({ evidence: { mxSecure: true, hosts: [] }, addressless: [], deniedSecurely: [] });
     expect(result.ttl).toBeGreaterThan(0);
     expect(summarizeDane(result.evidence)).toBe('none');
   });

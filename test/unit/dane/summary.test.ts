@@ -14,7 +14,19 @@ describe('summarizeDane', () => {
     expect(summarizeDane(evidence(true, 'dane', 'dane'))).toBe('all');
     expect(summarizeDane(evidence(true, 'dane', 'insecure'))).toBe('partial'); // dane-09
     expect(summarizeDane(evidence(true, 'dane', 'no-tlsa'))).toBe('partial');
-    expect(summarizeDane(evidence(true, 'dane', 'lookup-failed'))).toBe('partial');
+  });
+
+  it('RFC 7672 s2.1.1: a failed lookup is never "no TLSA": unknown unless the other hosts settle it', () => {
+    expect(summarizeDane(evidence(true, 'dane', 'lookup-failed'))).toBe('unknown'); // all or partial
+    expect(summarizeDane(evidence(true, 'lookup-failed'))).toBe('unknown');
+    expect(summarizeDane(evidence(true, 'no-tlsa', 'lookup-failed'))).toBe('unknown'); // partial or none
+    expect(summarizeDane(evidence(true, 'dane', 'no-tlsa', 'lookup-failed'))).toBe('partial'); // never all, never none
+    expect(summarizeDane(evidence(false, 'dane', 'lookup-failed'))).toBe('partial'); // MX unsigned: never all
+  });
+
+  it('complete: false (hosts beyond the lookup cap, invalid names) is never all', () => {
+    expect(summarizeDane(evidence(true, 'dane', 'dane'), { complete: false })).toBe('partial');
+    expect(summarizeDane(evidence(true, 'dane', 'lookup-failed'), { complete: false })).toBe('partial');
   });
 
   it('section 0: "DANE (MX unsigned)" is never all', () => {
@@ -33,7 +45,6 @@ describe('summarizeDane', () => {
 
   it('none without any secure TLSA, or without hosts', () => {
     expect(summarizeDane(evidence(true, 'no-tlsa', 'insecure'))).toBe('none');
-    expect(summarizeDane(evidence(true, 'lookup-failed'))).toBe('none');
     expect(summarizeDane(evidence(true))).toBe('none');
   });
 

@@ -22,6 +22,8 @@ function daneHost(host: string): Record<string, FakeAnswer> {
 }
 
 const STS_RECORD: Record<string, FakeAnswer> = { [`TXT _mta-sts.${D}`]: { answer: [`_mta-sts.${D}. TXT v=STSv1; id=1`] } };
+/** An unsigned MX host with an address: reachable, no DANE. */
+const PLAIN_HOST: Record<string, FakeAnswer> = { 'A mx1.example.org': { answer: ['mx1.example.org. A 192.0.2.20'] } };
 
 function policyFetch(body: string): FetchLike {
   return async (url) => {
@@ -163,7 +165,7 @@ describe('7. a policy file starting with a byte-order mark', () => {
   });
 
   it('makes the domain misconfigured, and the reason says why', async () => {
-    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...STS_RECORD }, { fetch: policyFetch(`\uFEFF${enforce('*.example.org')}`) });
+    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...PLAIN_HOST, ...STS_RECORD }, { fetch: policyFetch(`\uFEFF${enforce('*.example.org')}`) });
     expect(assessment.level).toBe('misconfigured');
     expect(assessment.reasons[0]?.message).toMatch(/byte-order mark/);
   });
@@ -210,7 +212,7 @@ describe('11. Extended DNS Errors decide whether a SERVFAIL is a broken zone', (
     const certFailure: FetchLike = async () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) });
     };
-    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...STS_RECORD }, { fetch: certFailure });
+    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...PLAIN_HOST, ...STS_RECORD }, { fetch: certFailure });
     expect(assessment.level).toBe('misconfigured');
     expect(assessment.evidence.mtaSts.problem?.code).toBe('mta-sts.fetch.certificate');
     expect(assessment.reasons[0]?.message).toMatch(/certificate/);
@@ -221,7 +223,7 @@ describe('11. Extended DNS Errors decide whether a SERVFAIL is a broken zone', (
     const browser: FetchLike = async () => {
       throw new TypeError('Failed to fetch');
     };
-    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...STS_RECORD }, { fetch: browser });
+    const { assessment } = await assess({ [`MX ${D}`]: SECURE_MX('mx1.example.org'), ...PLAIN_HOST, ...STS_RECORD }, { fetch: browser });
     expect(assessment.evidence.mtaSts.problem?.code).toBe('mta-sts.fetch.network');
   });
 });

@@ -49,8 +49,10 @@ export const LEVEL_TABLE: Readonly<Record<DisplayLevel, Readonly<LevelEntry>>> =
   unknown: { rank: 3, glyph: '?', tone: 'caution', colour: '#8a5a00', keys: keys('unknown') },
   checking: { rank: 4, glyph: '…', tone: 'neutral', colour: '#5f6368', keys: keys('checking') },
   encrypted: { rank: 5, glyph: '~', tone: 'calm', colour: '#46566a', keys: keys('encrypted') },
-  required: { rank: 6, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('required') },
-  protected: { rank: 7, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('protected') },
+  protected: { rank: 6, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('protected') },
+  // The organisation's own answers rank after protected (src/core/levels.ts: required sits with
+  // protected, internal is best): a compose with a protected recipient says "Protected".
+  required: { rank: 7, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('required') },
   internal: { rank: 8, glyph: '✓', tone: 'good', colour: '#1a5fb4', keys: keys('internal') },
   skipped: { rank: 9, glyph: '–', tone: 'neutral', colour: '#5f6368', keys: keys('skipped') },
 };

@@ -32,7 +32,8 @@ describe('headlineLevel: the most actionable level', () => {
     [['protected', 'unknown'], 'unknown'],
     [['unknown', 'unverified'], 'unverified'],
     [['unknown', 'checking'], 'unknown'],
-    [['internal', 'required', 'protected'], 'required'],
+    [['internal', 'required', 'protected'], 'protected'],
+    [['internal', 'required'], 'required'],
   ])('%j -> %s', (levels, want) => {
     expect(headlineLevel(levels)).toBe(want);
   });

@@ -115,7 +115,7 @@ describe('popup in a webmail tab with a compose', () => {
     const legend = document.querySelector('dl.legend')!;
     expect([...legend.querySelectorAll('dt')].map((dt) => dt.textContent?.trim())).toEqual([
       'Does not accept mail', 'Protection broken', 'No protection published', 'Could not check', 'Checking',
-      'Likely encrypted', 'TLS required', 'Protected', 'Internal', 'Skipped',
+      'Likely encrypted', 'Protected', 'TLS required', 'Internal', 'Skipped',
     ]);
   });
 

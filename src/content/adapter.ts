@@ -1,5 +1,5 @@
 // The provider-neutral contract between the recipient watcher and one webmail's DOM
-// (webmail.md §7.1). Gmail implements it first; Outlook and Yahoo implement the same interface.
+// (docs/architecture.md "Content script"). Gmail implements it first; Outlook and Yahoo implement the same interface.
 // Every method is scoped to what it is given (a document, a compose root, a field) so the
 // watcher's work stays proportional to what changed.
 import type { ProviderId, RecipientField } from '../shared/messages.ts';

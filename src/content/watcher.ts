@@ -1,4 +1,4 @@
-// The provider-neutral recipient watcher (webmail.md §7.3): a scan at start, one document-level
+// The provider-neutral recipient watcher (docs/architecture.md "Content script"): a scan at start, one document-level
 // MutationObserver that only (re)finds compose roots, and per compose a scoped MutationObserver,
 // capture-phase input listeners and a slow safety poll. Every trigger re-reads the compose's whole
 // recipient list (idempotent) and emits only when it changed. Per mutation batch the work is a

@@ -1,5 +1,5 @@
 // Gmail's implementation of the provider-neutral adapter. All selectors come from selectors.ts;
-// this file holds only the logic that scopes them (webmail.md §1.2, §1.5: every query is scoped
+// this file holds only the logic that scopes them (docs/architecture.md "Content script": every query is scoped
 // to a `[name=to|cc|bcc]` field, so the From row, suggestion lists and quoted headers that look
 // like chips are never read).
 import type { RecipientField } from '../../shared/messages.ts';

@@ -1,5 +1,5 @@
 // Every Gmail selector the adapter uses, as data. Gmail's class names are obfuscated and change
-// without notice (webmail.md §1.4, §1.5), so each role lists alternatives, newest era first,
+// without notice (docs/architecture.md "Content script"), so each role lists alternatives, newest era first,
 // each with where it was seen. A breakage should be a one-line change here.
 //
 // Era names: "peoplekit" = the recipient UI rolled out in Oct 2021 (workspaceupdates.googleblog.com
@@ -46,7 +46,7 @@ export const COMPOSE_KEY_INPUT: readonly SelectorAlt[] = [
 
 /** Recipient field containers. Only to/cc/bcc: the From row and everything else is excluded. */
 export const FIELD: readonly SelectorAlt[] = [
-  // div.anm[name=to|cc|bcc]; `name` is the longest-lived hook (webmail.md §1.5).
+  // div.anm[name=to|cc|bcc]; `name` is the longest-lived hook (it outlived every class rename).
   { selector: 'div[name="to"], div[name="cc"], div[name="bcc"]', era: 'peoplekit', source: 'InboxSDK page-parser.ts (.GS .anm[name]); gmail.js #714 (tr.bzf div[name])' },
   // The typing textarea; its container (CLASSIC_FIELD_CONTAINER) also holds the .vR chips.
   { selector: 'textarea[name="to"], textarea[name="cc"], textarea[name="bcc"]', era: 'classic', source: 'InboxSDK getOldRecipientRowForType (textarea.vO[name]); 2020 capture' },
@@ -98,7 +98,7 @@ export const IRRELEVANT_SUBTREE: readonly SelectorAlt[] = [
   { selector: 'input[name="subjectbox"]', era: 'any', source: 'gmail.js, Mailvelope .aoT' },
 ];
 
-/** Badge placement (webmail.md §7.4 "Gmail, primary"): before the subject row … */
+/** Badge placement (docs/architecture.md "Content script"): before the subject row … */
 export const SUBJECT_ROW: readonly SelectorAlt[] = [
   { selector: '.aoD.az6', era: 'any', source: 'FlowCrypt inserts before it; InboxSDK/Mailvelope subject input.aoT lives inside' },
 ];

@@ -90,10 +90,10 @@ export const mutations = {
 };
 
 /** A reply whose question differs from the query's (name, type or class). */
-export function wrongQuestion(change: { name?: string; type?: string | number; class?: number }, answers: (query: HostileQuery) => WireRR[] = () => []): HostileResponse {
+export function wrongQuestion(change: { name?: string; type?: string | number; class?: number; flags?: number }, answers: (query: HostileQuery) => WireRR[] = () => []): HostileResponse {
   return {
     wire: (query) => buildMessage({
-      flags: OK_FLAGS,
+      flags: OK_FLAGS | (change.flags ?? 0),
       questions: [{ name: change.name ?? query.name, type: change.type ?? query.type, class: change.class ?? CLASS.IN }],
       answers: answers(query),
       opt: { do: true },

@@ -38,7 +38,8 @@ export const BUDGET_MS: Record<Budget, number> = {
 
 export interface HostileWorldOptions {
   cases: readonly HostileCase[];
-  /** N of 127.0.0.N for each role; a role left out has no server (cases must not use it). */
+  /** N of 127.0.0.N for each role. A black hole left out still serves DoH URLs (on a free port of
+   *  the hosts' address) but has no address of its own (cases must not point A records at it). */
   loopback: { hosts: number } & Partial<Record<'tcpHole' | 'tlsHole' | 'garbage' | 'plainHttp' | 'refused', number>>;
 }
 
@@ -173,9 +174,10 @@ export async function startHostileWorld(options: HostileWorldOptions): Promise<H
     ['plainHttp', 'plain-http', 'plain-http'],
   ];
   for (const [role, kind, name] of roles) {
+    // With its own address the hole listens on 443 there (a policy host's A record can name it);
+    // without, on a free port of the hosts' address (a DoH URL can still name it).
     const n = loopback[role];
-    if (n === undefined) continue;
-    const hole = await startBlackHole({ kind, host: loopbackAddress(n), port: 443, ca });
+    const hole = await startBlackHole({ kind, host: n === undefined ? ip : loopbackAddress(n), port: n === undefined ? 0 : 443, ca });
     holes.push(hole);
     holeUrls.set(name, hole.dohUrl);
   }

@@ -12,10 +12,10 @@ import { startHostileWorld, type HostileWorld } from '../support/hostile-world.t
 import { judge, planBatches, runBatch, type BatchFigures, type CaseOutcome } from '../support/hostile-runner.ts';
 
 /** MB: a batch may use this much heap above its start while it runs, and keep this much after. */
-const BATCH_PEAK_HEAP_MB = 160;
-const BATCH_RETAINED_HEAP_MB = 24;
+const BATCH_PEAK_HEAP_MB = 96;
+const BATCH_RETAINED_HEAP_MB = 16;
 /** MB: the whole corpus may leave this much heap behind (no leak across ~500 checks). */
-const TOTAL_RETAINED_HEAP_MB = 32;
+const TOTAL_RETAINED_HEAP_MB = 24;
 const CORPUS_MIN_CASES = 300;
 // While working on the engine: HOSTILE_ONLY=<regex> runs only the matching case ids (the corpus
 // size check then fails, so a filtered run can never pass for a full one).

@@ -3,6 +3,7 @@
 // each outcome: the exact expected level (and reason code), no crash, no hang, within its time
 // budget, bounded output. Memory is measured per batch (heap with forced GC before and after,
 // peak heap and RSS sampled while it runs).
+import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -57,6 +58,8 @@ export async function runCase(world: HostileWorld, c: HostileCase): Promise<Case
     // A hung case is aborted (AssessDeps.signal) and its DoH session closed, so that it cannot
     // eat the CPU and memory of the batches after it.
     const abort = new AbortController();
+    // Every open query of the case listens to it (the engine's contract): dozens are expected.
+    setMaxListeners(0, abort.signal);
     const work = setup?.inputs ? assessAddresses(setup.inputs, { ...deps, signal: abort.signal }) : assessDomain(domainOf(c), { ...deps, signal: abort.signal }).then((a) => [a]);
     // An abandoned (hung) case must not leave an unhandled rejection behind.
     work.catch(() => undefined);

@@ -197,20 +197,22 @@ export async function startHostileWorld(options: HostileWorldOptions): Promise<H
     }
   };
 
-  const newDohFetch = (): Http2Fetch => createHttp2Fetch({ ca: ca.certPem, http1Fallback: createNodeHttpsFetch({ ca: ca.certPem }) });
+  // One connection per request (no session a hostile answer could take down for others) and one
+  // TLS context for all: the HTTP/1.1 fallback of every case's DoH fetch, and the policy fetch,
+  // whose mta-sts.<domain> lookups go to the honest DoH server over it.
+  const perRequest = createNodeHttpsFetch({ ca: ca.certPem });
+  const newDohFetch = (): Http2Fetch => createHttp2Fetch({ ca: ca.certPem, http1Fallback: perRequest });
   const open = new Set<Http2Fetch>();
-  const policyFetchFor = (dohFetch: Http2Fetch): FetchLike => {
-    const lookupResolver = createDohResolver({ urls: [doh.url], fetch: dohFetch, timeoutMs: DNS_TIMEOUT_MS });
-    return createNodeHttpsFetch({
-      ca: ca.certPem,
-      lookup: async (host) => {
-        const a = await lookupResolver.query(host, 'A');
-        const address = a.records[0];
-        if (address === undefined) throw new Error(`${host}: no address (${a.outcome})`);
-        return address;
-      },
-    });
-  };
+  const lookupResolver = createDohResolver({ urls: [doh.url], fetch: perRequest, timeoutMs: DNS_TIMEOUT_MS });
+  const policyFetch: FetchLike = createNodeHttpsFetch({
+    ca: ca.certPem,
+    lookup: async (host) => {
+      const a = await lookupResolver.query(host, 'A');
+      const address = a.records[0];
+      if (address === undefined) throw new Error(`${host}: no address (${a.outcome})`);
+      return address;
+    },
+  });
 
   return {
     ca,
@@ -229,7 +231,7 @@ export async function startHostileWorld(options: HostileWorldOptions): Promise<H
       return {
         deps: {
           resolver: createDohResolver({ urls, fetch: dohFetch, timeoutMs: DNS_TIMEOUT_MS }),
-          fetch: setup.fetch === false ? null : policyFetchFor(dohFetch),
+          fetch: setup.fetch === false ? null : policyFetch,
           timeoutMs: POLICY_TIMEOUT_MS,
           ...(setup.sender ? { sender: setup.sender } : {}),
         },

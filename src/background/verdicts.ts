@@ -3,6 +3,7 @@ import { parseRecipient, isAtOrBelow } from '../core/index.ts';
 import type { Level } from '../core/index.ts';
 import type { ComposeRecipient, ComposeSummary, DisplayLevel, RecipientVerdict } from '../shared/messages.ts';
 import { levelSummary } from '../shared/level-display.ts';
+import { t } from '../shared/i18n.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 
 /** Recipients at or below this level count as "not protected" (setting `warnAtOrBelow`). */
@@ -36,7 +37,9 @@ export function recipientVerdicts(
   recipients: readonly ComposeRecipient[],
   levelOf: (domain: string) => DisplayLevel,
 ): RecipientVerdict[] {
-  return recipients.map(({ address }) => {
+  return recipients.map(({ address, label }) => {
+    // Shown by name only: nothing to look up, so "could not check", counted, never safe.
+    if (address === null) return { address: null, label: label ?? '', domain: '', level: 'unknown', summary: t('bg_recipient_no_address') };
     const domain = recipientDomain(address);
     // An address we cannot parse has no policy domain: "could not check", never safe.
     const level: DisplayLevel = domain === null ? 'unknown' : levelOf(domain);
@@ -61,7 +64,7 @@ export function summarize(verdicts: readonly RecipientVerdict[], threshold: Leve
 export function domainsOf(recipients: readonly ComposeRecipient[]): string[] {
   const out = new Set<string>();
   for (const r of recipients) {
-    const d = recipientDomain(r.address);
+    const d = r.address === null ? null : recipientDomain(r.address);
     if (d !== null) out.add(d);
   }
   return [...out];

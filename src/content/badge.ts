@@ -1,4 +1,4 @@
-// The inline badge shown in each compose (webmail.md §7.4). It lives in a closed shadow root
+// The inline badge shown in each compose. It lives in a closed shadow root
 // (no CSS bleed either way; the page cannot read it), is built with createElement/textContent
 // only (Gmail enforces Trusted Types), has a fixed height so nothing below it moves when its
 // text changes, never takes focus by itself, and keeps its key events away from the page.
@@ -192,7 +192,8 @@ export class Badge {
       const li = el(doc, 'li');
       const glyph = el(doc, 'span', 'glyph', GLYPH[r.level]);
       glyph.setAttribute('aria-hidden', 'true');
-      li.append(glyph, el(doc, 'span', 'address', r.address), doc.createTextNode(' \u2014 '),
+      // A recipient shown by name only has no address: its name stands in (the summary says why).
+      li.append(glyph, el(doc, 'span', 'address', r.address ?? r.label ?? ''), doc.createTextNode(' \u2014 '),
         el(doc, 'span', 'level', levelLabel(r.level)), el(doc, 'div', 'summary', r.summary));
       rows.push(li);
     }

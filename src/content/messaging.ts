@@ -2,8 +2,9 @@
 // through runtime.sendMessage (which also wakes a stopped service worker), validates every
 // incoming BgToCs before use, and re-sends all compose snapshots once the background is
 // reachable again after a failed send. No polyfill: the content script must stay small.
-import type {
-  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, ProviderId, RecipientVerdict,
+import {
+  MAX_LABEL_LENGTH,
+  type BgComposeVerdicts, type ComposeSummary, type CsToBg, type DisplayLevel, type RecipientVerdict, type WebmailId,
 } from '../shared/messages.ts';
 import type { ComposeSnapshot } from './watcher.ts';
 
@@ -86,12 +87,15 @@ function parseSummary(v: unknown): ComposeSummary | null {
 
 function parseVerdict(v: unknown): RecipientVerdict | null {
   if (!isRecord(v)) return null;
-  const address = boundedString(v.address, 320);
+  const address = v.address === null ? null : boundedString(v.address, 320);
+  const label = v.label === undefined ? undefined : boundedString(v.label, MAX_LABEL_LENGTH);
   const domain = boundedString(v.domain, 255);
   const lvl = level(v.level);
   const summary = boundedString(v.summary, 1000);
-  if (address === null || domain === null || lvl === null || summary === null) return null;
-  return { address, domain, level: lvl, summary };
+  if ((address === null && v.address !== null) || label === null || domain === null || lvl === null || summary === null) return null;
+  // A recipient without an address is shown by its label: it must have one.
+  if (address === null && (label === undefined || label === '')) return null;
+  return { address, ...(label !== undefined ? { label } : {}), domain, level: lvl, summary };
 }
 
 /** A validated copy of a background message, or null for anything else. */
@@ -129,7 +133,7 @@ export class Messenger {
 
   constructor(
     private readonly transport: Transport,
-    private readonly provider: ProviderId,
+    private readonly webmail: WebmailId,
     /** Called once when the extension context is gone (reloaded or removed). */
     private readonly onDead: () => void,
   ) {}
@@ -159,6 +163,11 @@ export class Messenger {
     this.resendAll();
   }
 
+  /** The document is going away: its composes close (the snapshots stay, for a bfcache return). */
+  pageHidden(): void {
+    for (const id of this.snapshots.keys()) this.send({ type: 'cs/compose-closed', composeId: id });
+  }
+
   /** Sends every current snapshot again (and the active compose), e.g. after a worker restart. */
   resendAll(): void {
     for (const snapshot of this.snapshots.values()) this.sendUpdate(snapshot);
@@ -167,7 +176,7 @@ export class Messenger {
 
   private sendUpdate(s: ComposeSnapshot): void {
     this.send({
-      type: 'cs/compose-update', composeId: s.composeId, provider: this.provider,
+      type: 'cs/compose-update', composeId: s.composeId, webmail: this.webmail,
       recipients: s.recipients, fieldsFound: s.fieldsFound,
     });
   }

@@ -18,7 +18,7 @@ type View =
   | { status: 'error' };
 
 /** No tab (or a tab we may not read): the same as a page outside webmail. */
-const NO_TAB: Omit<TabStateResponse, 'policyFetchGranted'> = { provider: null, composes: [], assessments: {} };
+const NO_TAB: Omit<TabStateResponse, 'policyFetchGranted'> = { webmail: null, composes: [], assessments: {} };
 
 /** Changes arrive in bursts (one per finished domain); re-read at most this often. */
 const REFRESH_DELAY_MS = 150;
@@ -101,7 +101,7 @@ function TabView({ tab, settings, connector, onRecheck }: {
         ? tab.composes.map((compose, i) => (
             <ComposeSection key={compose.composeId} compose={compose} index={i} count={tab.composes.length} assessments={tab.assessments} onRecheck={onRecheck} />
           ))
-        : <Intro inWebmail={tab.provider !== null} />}
+        : <Intro inWebmail={tab.webmail !== null} />}
       {!hasComposes && <ManualCheck connector={connector} />}
       <Caveats policyFetchGranted={policiesFetched} />
     </>

@@ -2,7 +2,8 @@
 // validated at every boundary; sizes are bounded). The receiver parses `unknown` into the
 // message types of messages.ts; anything else is rejected, never half-accepted.
 import * as v from 'valibot';
-import type { BgToCs, CsToBg, UiToBg } from './messages.ts';
+import { MAX_LABEL_LENGTH, type BgToCs, type CsToBg, type RecipientField, type UiToBg } from './messages.ts';
+import { WEBMAIL_IDS } from './webmails.ts';
 
 /** Recipients per compose window the background will look at. */
 export const MAX_RECIPIENTS = 200;
@@ -16,12 +17,16 @@ export const MAX_MANUAL_INPUT_LENGTH = 1000;
 export const MAX_SUMMARY_LENGTH = 500;
 
 const composeId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_COMPOSE_ID_LENGTH));
-const provider = v.picklist(['gmail', 'outlook', 'yahoo']);
-const recipient = v.object({
-  address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
-  field: v.picklist(['to', 'cc', 'bcc', 'unknown']),
-  pending: v.boolean(),
-});
+const webmail = v.picklist(WEBMAIL_IDS);
+const address = v.nullable(v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)));
+const label = v.optional(v.pipe(v.string(), v.maxLength(MAX_LABEL_LENGTH)));
+/** A recipient without an address must say what the page shows instead (never an empty row). */
+const namedWhenAddressless = <T extends { address: string | null; label?: string | undefined }>(r: T): boolean =>
+  r.address !== null || (r.label !== undefined && r.label.trim() !== '');
+const recipient = v.pipe(
+  v.object({ address, label, field: v.picklist(['to', 'cc', 'bcc', 'unknown']), pending: v.boolean() }),
+  v.check(namedWhenAddressless<{ address: string | null; label?: string | undefined; field: RecipientField; pending: boolean }>, 'a recipient without an address needs a label'),
+);
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RECIPIENTS));
 const displayLevel = v.picklist([
   'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown', 'internal', 'required', 'checking', 'skipped',
@@ -31,7 +36,7 @@ export const csToBgSchema = v.variant('type', [
   v.object({
     type: v.literal('cs/compose-update'),
     composeId,
-    provider,
+    webmail,
     recipients: v.pipe(v.array(recipient), v.maxLength(MAX_RECIPIENTS)),
     fieldsFound: v.boolean(),
   }),
@@ -45,12 +50,13 @@ export const bgToCsSchema = v.variant('type', [
     composeId,
     summary: v.object({ level: v.nullable(displayLevel), total: count, notProtected: count, checking: count }),
     recipients: v.pipe(
-      v.array(v.object({
-        address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
+      v.array(v.pipe(v.object({
+        address,
+        label,
         domain: v.pipe(v.string(), v.maxLength(MAX_DOMAIN_LENGTH)),
         level: displayLevel,
         summary: v.pipe(v.string(), v.maxLength(MAX_SUMMARY_LENGTH)),
-      })),
+      }), v.check(namedWhenAddressless, 'a verdict without an address needs a label'))),
       v.maxLength(MAX_RECIPIENTS),
     ),
   }),

@@ -2,6 +2,7 @@
 // the optional permission with its reason (DESIGN.md "Permissions").
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
+import { webmailNamesOr } from '../shared/webmail-names.ts';
 import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
@@ -46,7 +47,7 @@ export function App({ connector }: { connector: Connector }) {
       <section aria-labelledby="what">
         <h2 id="what">{t('welcome_what_heading')}</h2>
         <p>{t('welcome_what_1')}</p>
-        <p>{t('welcome_what_2')}</p>
+        <p>{t('welcome_what_2', [webmailNamesOr()])}</p>
       </section>
 
       <section aria-labelledby="privacy">

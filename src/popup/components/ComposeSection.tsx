@@ -35,8 +35,9 @@ export function ComposeSection({ compose, index, count, assessments, onRecheck }
       )}
       {compose.recipients.length > 0 && (
         <ul class="plain recipients">
-          {compose.recipients.map((r) => (
-            <RecipientItem key={r.address} label={r.address} level={r.level} summary={r.summary} assessment={assessments[r.domain]} />
+          {compose.recipients.map((r, i) => (
+            // A recipient shown by name only has no address (and no domain to look up).
+            <RecipientItem key={r.address ?? `#${i}`} label={r.address ?? r.label ?? ''} level={r.level} summary={r.summary} assessment={r.domain === '' ? undefined : assessments[r.domain]} />
           ))}
         </ul>
       )}

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badgeView } from '../../../src/background/badge.ts';
-import { recipientVerdicts, summarize, worstDisplayLevel } from '../../../src/background/verdicts.ts';
+import { domainsOf, recipientVerdicts, summarize, worstDisplayLevel } from '../../../src/background/verdicts.ts';
 import { DISPLAY_LEVELS, levelColour, levelGlyph, levelIconPaths } from '../../../src/shared/level-display.ts';
 import type { ComposeRecipient, DisplayLevel } from '../../../src/shared/messages.ts';
 import { installI18n, ROOT } from './locale-fixture.ts';
@@ -36,6 +36,17 @@ describe('recipientVerdicts', () => {
       ['example.com', 'protected'], ['other.example', 'checking'], ['', 'unknown'], ['', 'unknown'],
     ]);
     expect(verdicts[0]?.summary).toMatch(/requires an encrypted, authenticated connection/);
+  });
+
+  it('gives a recipient shown by name only "could not check", with its name and no domain, never a lookup', () => {
+    const nameOnly: ComposeRecipient = { address: null, label: 'Design Group', field: 'cc', pending: false };
+    const looked: string[] = [];
+    const verdicts = recipientVerdicts([r('ann@example.com'), nameOnly], (d) => { looked.push(d); return 'protected'; });
+    expect(looked).toEqual(['example.com']);
+    expect(verdicts[1]).toEqual({ address: null, label: 'Design Group', domain: '', level: 'unknown', summary: expect.stringMatching(/by name only/) });
+    expect(domainsOf([r('ann@example.com'), nameOnly])).toEqual(['example.com']);
+    // Counted, and it keeps the compose from looking protected.
+    expect(summarize(verdicts, 'unverified')).toEqual({ level: 'unknown', total: 2, notProtected: 1, checking: 0 });
   });
 });
 

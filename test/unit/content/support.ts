@@ -69,9 +69,12 @@ export class FakeTransport implements Transport {
   }
 }
 
-/** The recipients of an update as compact strings: "to:jane@example.com" or "to?:typed@x" (pending). */
-export function brief(update: { recipients: { address: string; field: string; pending: boolean }[] } | undefined): string[] {
-  return (update?.recipients ?? []).map((r) => `${r.field}${r.pending ? '?' : ''}:${r.address}`);
+/**
+ * The recipients of an update as compact strings: "to:jane@example.com", "to?:typed@x" (pending),
+ * "to#:Design Group" (shown by name only, no address).
+ */
+export function brief(update: { recipients: { address: string | null; label?: string; field: string; pending: boolean }[] } | undefined): string[] {
+  return (update?.recipients ?? []).map((r) => (r.address === null ? `${r.field}#:${r.label ?? ''}` : `${r.field}${r.pending ? '?' : ''}:${r.address}`));
 }
 
 // ----- scripting Gmail-like behaviour on the fixtures --------------------------------------

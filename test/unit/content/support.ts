@@ -8,14 +8,18 @@ import type { Transport } from '../../../src/content/messaging.ts';
 
 // Paths, not URL objects: under happy-dom the global URL is the DOM's, which node:fs rejects.
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(HERE, '../../fixtures/gmail');
+const FIXTURES = join(HERE, '../../fixtures');
 
-/** Replaces the test document's body with the fixture's body (parsed, never assigned as HTML). */
-export function loadFixture(name: string): void {
-  const html = readFileSync(join(FIXTURES, name), 'utf8');
+/**
+ * Replaces a document's body (the test document's by default) with the fixture's body (parsed,
+ * never assigned as HTML). `name` is a file of test/fixtures/gmail/, or `<dir>/<file>` under
+ * test/fixtures/ (e.g. `outlook/new-message-textbox.html`).
+ */
+export function loadFixture(name: string, doc: Document = document): void {
+  const html = readFileSync(join(FIXTURES, name.includes('/') ? name : `gmail/${name}`), 'utf8');
   const parsed = new DOMParser().parseFromString(html, 'text/html');
-  document.body.className = parsed.body.className;
-  document.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => document.importNode(n, true)));
+  doc.body.className = parsed.body.className;
+  doc.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => doc.importNode(n, true)));
 }
 
 interface LocaleEntry { message: string; placeholders?: Record<string, { content: string }> }

@@ -164,6 +164,10 @@ export function createController(deps: ControllerDeps) {
     const frame = { tabId, frameId, ...(documentId ? { documentId } : {}) };
     switch (message.type) {
       case 'cs/compose-update':
+        // Every update is answered with verdicts, even when they read as before: the content
+        // script shows "Checking…" after any change (a typed address turning into a chip, say)
+        // until verdicts arrive, so a skipped push would leave it checking for good.
+        lastPushed.delete(`${tabId}|${composeKey(frameId, message.composeId)}`);
         await apply({ kind: 'update', ...frame, message });
         break;
       case 'cs/compose-focus':

@@ -118,6 +118,17 @@ describe('background controller', () => {
     await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('✓'));
   });
 
+  it('answers every update with verdicts, also when they read as before (a typed address became a chip)', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'));
+    const pending: CsComposeUpdate = { ...update('c1'), recipients: [{ address: 'a@example.com', field: 'to', pending: true }] };
+    await w.controller.handleContent(pending, ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('protected'));
+    const before = w.pushes.length;
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await vi.waitFor(() => expect(w.pushes.length).toBe(before + 1));
+    expect(w.lastPush()?.recipients[0]?.level).toBe('protected');
+  });
+
   it('pushes verdicts to the frame that holds the compose; an about:blank pop-out is not "leaving the webmail"', async () => {
     const w = worker(memoryArea(), async (d) => assessment(d, 'protected'), { [TAB]: 'about:blank' });
     const outlook = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({ ...update(composeId, ...addresses), webmail: 'outlook' });

@@ -200,9 +200,11 @@ interface RemoteNode { shadowRoots?: { shadowRootType?: string; backendNodeId: n
  * a CLOSED shadow root, which neither the page nor Playwright's selectors can enter; DevTools can
  * (DOM.describeNode with pierce), as a person's eyes can.
  */
-export async function readInlineBadge(g: GmailPage, composeId: string): Promise<InlineBadge | null> {
+export async function readInlineBadge(g: GmailPage, composeId: string, options: { frame?: string } = {}): Promise<InlineBadge | null> {
   const selector = `[data-testid="compose-${composeId}"] [data-intransit="badge"]`;
-  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  // A compose in a same-origin frame (options.frame selects the iframe) is reached through it.
+  const doc = options.frame === undefined ? 'document' : `document.querySelector(${JSON.stringify(options.frame)})?.contentDocument`;
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `${doc}?.querySelector(${JSON.stringify(selector)}) ?? null` });
   if (result.objectId === undefined) return null;
   try {
     const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };

@@ -153,6 +153,20 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
     });
   });
 
+  it('reads a compose in a frame the page wrote (about:blank iframe) and answers that frame', async () => {
+    const id = await outlook.page.evaluate(() => (window as unknown as { outlookApp: { openFramedCompose(): string } }).outlookApp.openFramedCompose());
+    const frameSelector = `[data-testid="compose-frame-${id}"]`;
+    const frame = outlook.page.frameLocator(frameSelector);
+    await frame.locator(`[data-testid="compose-${id}"] [data-intransit="badge"]`).waitFor({ state: 'attached', timeout: 15_000 });
+    const well = frame.getByTestId(`to-well-${id}`);
+    await well.click();
+    await well.pressSequentially('eve@nullmx.test;');
+    await expect.poll(() => readInlineBadge(outlook, id, { frame: frameSelector }), POLL).toMatchObject({ level: 'undeliverable', text: inlineText('Undeliverable', 1, 1) });
+    // The reply in the top frame keeps its own verdict.
+    expect(await readInlineBadge(outlook, 'r1')).toMatchObject({ level: 'unverified' });
+    await frame.getByTestId(`discard-${id}`).click();
+  });
+
   it('records a send by click like the real app and drops the compose and its badge', async () => {
     await outlook.page.locator('[data-testid="compose-r1"] [data-testid="ComposeSendButton"]').click();
     expect((await sentLog(outlook.page)).at(-1)).toEqual({ compose: 'r1', window: 'main', via: 'click', to: ['lena@plain.test'], cc: [], bcc: [] });
@@ -163,7 +177,7 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
   it('let only the recipients\' domains reach the resolver, and nothing reached an HTML sink', async () => {
     // Not the From row, the message list, the suggestion list, the read-only wells of the
     // conversation, the quoted header, half-typed words or the name-only contact's directory.
-    expect(queriesOutside(h, ['enforce.test', 'plain.test', 'mismatch.test'], queriesBefore.value)).toEqual([]);
+    expect(queriesOutside(h, ['enforce.test', 'plain.test', 'mismatch.test', 'nullmx.test'], queriesBefore.value)).toEqual([]);
     const asked = new Set(h.world.doh.queries.map((q) => q.name));
     expect(asked).toContain('enforce.test');
     expect(asked).toContain('mismatch.test');

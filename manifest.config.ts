@@ -72,8 +72,12 @@ export function makeManifest(browser: TargetBrowser, testBuild: boolean) {
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            // 128: optional_host_permissions and storage.session in MV3.
-            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+            // 140: data_collection_permissions (AMO's built-in consent: InTransit collects nothing, so
+            // `required: ['none']`); Firefox for Android has it from 142. Older versions would ignore
+            // the declaration, and AMO requires it for new add-ons, so they are not supported
+            // (docs/decisions.md "Presentation": Firefox versions).
+            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {

@@ -68,7 +68,7 @@ export default defineConfig({
   build: {
     outDir,
     emptyOutDir: true,
-    target: browser === 'firefox' ? 'firefox128' : 'chrome110',
+    target: browser === 'firefox' ? 'firefox140' : 'chrome110',
     // Extension pages are loaded from the package; no module preload polyfill needed.
     modulePreload: { polyfill: false },
     sourcemap: false,

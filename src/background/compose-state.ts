@@ -1,7 +1,8 @@
 // Per-tab, per-compose state as a pure reducer, so it can be persisted (storage.session) and
 // tested without a browser. The background applies events from content scripts and from the tabs
 // API; everything shown (verdicts, badge) is derived from this plus the assessment cache.
-import { MAX_LABEL_LENGTH, type ComposeRecipient, type CsComposeUpdate, type WebmailId } from '../shared/messages.ts';
+import type { ComposeRecipient, CsComposeUpdate, WebmailId } from '../shared/messages.ts';
+import { MAX_LABEL_LENGTH } from '../shared/limits.ts';
 
 /** Compose windows kept per tab (Gmail allows a handful; bounds a misbehaving page). */
 export const MAX_COMPOSES_PER_TAB = 20;
@@ -17,6 +18,10 @@ export interface ComposeRecord {
   documentId?: string;
   webmail: WebmailId;
   recipients: ComposeRecipient[];
+  /** The content script's revision of this recipient list, echoed on the verdicts. */
+  revision: number;
+  /** More recipients than MAX_RECIPIENTS: nothing is checked. */
+  tooMany: boolean;
   fieldsFound: boolean;
   /** Increases with every change in the whole state: orders "most recent". */
   seq: number;
@@ -144,7 +149,9 @@ export function reduce(state: ComposeState, event: ComposeEvent): ComposeState {
         frameId,
         ...(documentId !== undefined ? { documentId } : {}),
         webmail: message.webmail,
-        recipients: normalizeRecipients(message.recipients),
+        recipients: message.tooMany ? [] : normalizeRecipients(message.recipients),
+        revision: message.revision,
+        tooMany: message.tooMany,
         fieldsFound: message.fieldsFound,
         seq,
       };

@@ -87,7 +87,7 @@ export type SettingsRuntime = ReturnType<typeof createSettingsRuntime>;
 /** The controller's view of the settings. */
 export function domainRules(applied: AppliedSettings): DomainRules {
   const { settings } = applied;
-  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow };
+  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow, policyFetch: settings.policyFetch };
 }
 
 export function senderForSettings(applied: AppliedSettings, webmail: WebmailId): SenderCapabilities | undefined {

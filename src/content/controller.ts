@@ -33,18 +33,24 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
 
   function showLocalState(badge: Badge, snapshot: ComposeSnapshot): void {
     if (!snapshot.fieldsFound) badge.showNoFields();
+    else if (snapshot.tooMany) badge.showTooMany();
     else if (snapshot.recipients.length === 0) badge.showEmpty();
     else badge.showChecking();
   }
 
-  // Deferred: the messenger can find the extension gone while the watcher is still starting.
-  const messenger = new Messenger(transport, adapter.webmail, () => queueMicrotask(stop));
+  const messenger = new Messenger(transport, adapter.webmail, {
+    // Deferred: the messenger can find the extension gone while the watcher is still starting.
+    onDead: () => queueMicrotask(stop),
+    onRejected: (composeId) => badges.get(composeId)?.showRejected(),
+  });
 
   const watcher = startWatcher({
     adapter, doc, ...options.timing,
     hooks: {
       opened(composeId, root) {
-        badges.set(composeId, new Badge(doc));
+        const badge = new Badge(doc);
+        badge.onAllowPolicyChecks = () => messenger.allowPolicyChecks();
+        badges.set(composeId, badge);
         mountBadge(composeId, root);
       },
       changed(snapshot, root) {
@@ -81,9 +87,11 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
 
   const unsubscribe = transport.onMessage((message) => {
     const verdicts = parseBgToCs(message);
-    // Verdicts for a compose this page does not have (closed, or another frame's) are ignored.
+    // Verdicts for a compose this page does not have (closed, or another frame's) are ignored,
+    // and so are verdicts for any list but the one the compose holds now (messenger.accepts).
     if (verdicts === null || stopped) return;
-    badges.get(verdicts.composeId)?.showVerdicts(verdicts);
+    const badge = badges.get(verdicts.composeId);
+    if (badge !== undefined && messenger.accepts(verdicts)) badge.showVerdicts(verdicts);
   });
 
   function stop(): void {

@@ -1,14 +1,13 @@
 // Turns what an adapter finds in a compose into the recipient list sent to the background:
-// validated, capped, addresses deduplicated by lower-cased address. A chip that shows no usable
-// address is a recipient WITHOUT an address (address null, label = what it shows): counted,
-// never looked up, never dropped (docs/decisions.md "Webmails (src/content)").
-import { MAX_LABEL_LENGTH, type ComposeRecipient, type RecipientField } from '../shared/messages.ts';
+// validated, capped, addresses deduplicated by lower-cased address. The bounds are the
+// protocol's own (src/shared/limits.ts), so the background accepts every list this produces. A
+// chip that shows no usable address is a recipient WITHOUT an address (address null, label =
+// what it shows): counted, never looked up, never dropped (docs/decisions.md "Webmails (src/content)").
+import type { ComposeRecipient, RecipientField } from '../shared/messages.ts';
+import { MAX_ADDRESS_LENGTH, MAX_LABEL_LENGTH, MAX_PENDING_TEXT, MAX_RECIPIENTS } from '../shared/limits.ts';
 import type { WebmailAdapter } from './adapter.ts';
 
-/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets; the protocol caps an address at 320. */
-export const MAX_ADDRESS_LENGTH = 320;
-/** Bound on recipients read from one compose, so a hostile page cannot flood the background. */
-export const MAX_RECIPIENTS = 500;
+export { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS } from '../shared/limits.ts';
 
 // Deliberately loose (the background parses properly): a local part, "@", and a domain with a
 // dot or an address literal. Rejects display names, "not-an-email" hovercard ids (Mailvelope's
@@ -36,7 +35,7 @@ export function cleanLabel(raw: string): string {
 export function splitPending(text: string): string[] {
   const out: string[] = [];
   // Bound the work on absurd pastes; 64 KB is far more than any real recipient list.
-  for (const token of text.slice(0, 65_536).split(/[,;\s]+/)) {
+  for (const token of text.slice(0, MAX_PENDING_TEXT).split(/[,;\s]+/)) {
     const address = cleanAddress(token.replace(/^<|>$/g, ''));
     if (address !== null) out.push(address);
   }
@@ -45,6 +44,8 @@ export function splitPending(text: string): string[] {
 
 export interface RecipientRead {
   recipients: ComposeRecipient[];
+  /** More than MAX_RECIPIENTS distinct addresses: `recipients` is empty, nothing is checked. */
+  tooMany: boolean;
   /** False when the compose has no recognisable recipient field (adapter drift). */
   fieldsFound: boolean;
 }
@@ -64,7 +65,8 @@ export function readRecipients(adapter: WebmailAdapter, root: Element, options: 
     const key = address.toLowerCase();
     const seen = byAddress.get(key);
     if (seen === undefined) {
-      if (count() < MAX_RECIPIENTS) byAddress.set(key, { address, field, pending });
+      // One past the limit is enough to know the compose has too many.
+      if (count() <= MAX_RECIPIENTS) byAddress.set(key, { address, field, pending });
     } else if (seen.pending && !pending) {
       // A confirmed chip wins over the same address still being typed elsewhere.
       byAddress.set(key, { address, field, pending });
@@ -82,7 +84,7 @@ export function readRecipients(adapter: WebmailAdapter, root: Element, options: 
       // No usable address: the chip is still a recipient. Each one counts (two contacts may
       // share a name); what it shows becomes its label.
       const label = cleanLabel(reading.name) || cleanLabel(reading.address ?? '');
-      if (label !== '' && count() < MAX_RECIPIENTS) nameOnly.push({ address: null, label, field: kind, pending: false });
+      if (label !== '' && count() <= MAX_RECIPIENTS) nameOnly.push({ address: null, label, field: kind, pending: false });
     }
   }
   for (const { kind, el } of fields) {
@@ -91,12 +93,13 @@ export function readRecipients(adapter: WebmailAdapter, root: Element, options: 
     if (options.holdBackLastWord?.(el) && !/[,;\s]$/.test(text)) text = text.replace(/[^,;\s]*$/, '');
     for (const address of splitPending(text)) add(address, kind, true);
   }
-  return { recipients: [...byAddress.values(), ...nameOnly], fieldsFound: fields.length > 0 };
+  const tooMany = count() > MAX_RECIPIENTS;
+  return { recipients: tooMany ? [] : [...byAddress.values(), ...nameOnly], tooMany, fieldsFound: fields.length > 0 };
 }
 
 /** A compact, order-sensitive fingerprint: equal fingerprints mean nothing to emit. */
 export function fingerprint(read: RecipientRead): string {
-  let s = read.fieldsFound ? 'F' : 'N';
+  let s = (read.fieldsFound ? 'F' : 'N') + (read.tooMany ? '+' : '');
   for (const r of read.recipients) s += r.address === null ? `\n${r.field}#${r.label ?? ''}` : `\n${r.field}${r.pending ? '?' : '='}${r.address}`;
   return s;
 }

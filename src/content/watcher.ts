@@ -16,6 +16,8 @@ import { fingerprint, readRecipients } from './recipients.ts';
 export interface ComposeSnapshot {
   composeId: string;
   recipients: ComposeRecipient[];
+  /** More recipients than the protocol carries (src/shared/limits.ts): `recipients` is empty. */
+  tooMany: boolean;
   fieldsFound: boolean;
 }
 
@@ -131,7 +133,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const fp = fingerprint(result);
     if (fp === state.lastFingerprint) return;
     state.lastFingerprint = fp;
-    state.snapshot = { composeId: state.id, recipients: result.recipients, fieldsFound: result.fieldsFound };
+    state.snapshot = { composeId: state.id, recipients: result.recipients, tooMany: result.tooMany, fieldsFound: result.fieldsFound };
     hooks.changed(state.snapshot, state.root);
   }
 

@@ -183,14 +183,18 @@ export function queriesOutside(h: Harness, domains: readonly string[], from = 0)
   return [...new Set(h.world.doh.queries.slice(from).map((q) => q.name.toLowerCase().replace(/\.$/, '')).filter((name) => !under(name)))];
 }
 
-/** What the inline badge of a compose shows: the level attribute and the words in its bar. */
+/** What the inline badge of a compose shows: its level, tone and the words in its bar. */
 export interface InlineBadge {
-  /** `data-level` of the badge host (absent when there are no recipients). */
+  /** The level the badge shows (kept inside its closed shadow root; null without recipients). */
   level: string | null;
-  /** The bar's visible words (glyph left out: it is aria-hidden), e.g. "InTransit Protected: 1 recipient". */
+  /** good, calm, caution, danger or neutral (src/shared/level-table.ts). */
+  tone: string | null;
+  /** The bar's visible words (glyph left out: it is aria-hidden), e.g. "InTransit Protected". */
   text: string;
-  /** The glyph before the words (✓, ⚠, ✕, ?, ◐, ◌). */
+  /** The glyph before the words, from the level table (✓ ~ ! !! ✗ ? … –). */
   glyph: string;
+  /** Whether "Policy not checked — allow" is offered. */
+  allow: boolean;
 }
 
 interface RemoteNode { shadowRoots?: { shadowRootType?: string; backendNodeId: number }[] }
@@ -217,10 +221,12 @@ export async function readInlineBadge(g: GmailPage, composeId: string, options: 
       returnByValue: true,
       functionDeclaration: `function () {
         const status = this.querySelector('[role="status"]');
+        const root = this.querySelector('.badge');
         const words = [...status.children].filter((e) => e.getAttribute('aria-hidden') !== 'true')
           .map((e) => e.textContent.trim()).filter((t) => t !== '');
-        return { level: this.host.getAttribute('data-level'), text: words.join(' '),
-          glyph: status.querySelector('[aria-hidden="true"]')?.textContent ?? '' };
+        const allow = this.querySelector('button.allow');
+        return { level: root.getAttribute('data-level'), tone: root.getAttribute('data-tone'), text: words.join(' '),
+          glyph: status.querySelector('[aria-hidden="true"]')?.textContent ?? '', allow: allow !== null && !allow.hidden };
       }`,
     });
     await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
@@ -263,15 +269,36 @@ export async function openPopup(h: Harness, g: GmailPage): Promise<Page> {
   return popup;
 }
 
-export interface PopupRecipient { address: string; level: string }
-
-/** The popup's section of the compose being written ("… (the one you are writing)", or the only one). */
-export function activeComposeSection(popup: Page): Locator {
-  const sections = popup.locator('section.compose');
-  return sections.filter({ has: popup.getByRole('heading', { name: /the one you are writing|^Your email$/ }) });
+/**
+ * Runs `fn` inside the closed shadow root of compose `composeId`'s badge (through CDP, as the
+ * person's eyes can read it; neither the page nor Playwright's selectors can enter it).
+ */
+export async function inBadgeRoot<T>(g: GmailPage, composeId: string, fn: string): Promise<T> {
+  const selector = `[data-testid="compose-${composeId}"] [data-intransit="badge"]`;
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  if (result.objectId === undefined) throw new Error(`inBadgeRoot: no badge in compose ${composeId}`);
+  try {
+    const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
+    const root = node.shadowRoots?.[0];
+    if (root === undefined) throw new Error('inBadgeRoot: the badge has no shadow root');
+    const { object } = await g.cdp.send('DOM.resolveNode', { backendNodeId: root.backendNodeId });
+    if (object.objectId === undefined) throw new Error('inBadgeRoot: cannot resolve the shadow root');
+    const read = await g.cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, awaitPromise: true, functionDeclaration: fn });
+    await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
+    return read.result.value as T;
+  } finally {
+    await g.cdp.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => {});
+  }
 }
 
-/** The recipients the popup lists for the active compose (address and the level's word), in order. */
+export interface PopupRecipient { address: string; level: string }
+
+/** The popup's section of the compose being written (listed first; marked when the tab has several). */
+export function activeComposeSection(popup: Page): Locator {
+  return popup.locator('section.compose[data-active="true"]');
+}
+
+/** The recipients the popup lists for the active compose (address and the level's word), worst first. */
 export async function popupRecipients(popup: Page): Promise<PopupRecipient[]> {
   return activeComposeSection(popup).locator('li.recipient').evaluateAll((items) => items.map((li) => ({
     address: li.querySelector('.address')?.textContent ?? '',

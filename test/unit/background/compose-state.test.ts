@@ -6,7 +6,7 @@ import type { ComposeRecipient, CsComposeUpdate } from '../../../src/shared/mess
 const r = (address: string, field: ComposeRecipient['field'] = 'to', pending = false): ComposeRecipient => ({ address, field, pending });
 const update = (composeId: string, recipients: ComposeRecipient[], documentId?: string): ComposeEvent => ({
   kind: 'update', tabId: 1, frameId: 0, ...(documentId ? { documentId } : {}),
-  message: { type: 'cs/compose-update', composeId, webmail: 'gmail', recipients, fieldsFound: true } satisfies CsComposeUpdate,
+  message: { type: 'cs/compose-update', composeId, webmail: 'gmail', revision: 1, tooMany: false, recipients, fieldsFound: true } satisfies CsComposeUpdate,
 });
 const run = (...events: ComposeEvent[]) => events.reduce(reduce, emptyState());
 
@@ -28,7 +28,7 @@ describe('normalizeRecipients without addresses', () => {
 /** An update from a sub-frame (Outlook runs in frames and in its pop-out window). */
 const frameUpdate = (frameId: number, composeId: string, recipients: ComposeRecipient[], documentId?: string): ComposeEvent => ({
   kind: 'update', tabId: 1, frameId, ...(documentId ? { documentId } : {}),
-  message: { type: 'cs/compose-update', composeId, webmail: 'outlook', recipients, fieldsFound: true },
+  message: { type: 'cs/compose-update', composeId, webmail: 'outlook', revision: 1, tooMany: false, recipients, fieldsFound: true },
 });
 
 describe('composes in frames', () => {

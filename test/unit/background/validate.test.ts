@@ -1,13 +1,13 @@
 // Messages are validated at the boundary and only accepted from this extension's own parts.
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS, parseBgToCs, parseCsToBg, parseUiToBg } from '../../../src/shared/validate.ts';
-import { MAX_LABEL_LENGTH } from '../../../src/shared/messages.ts';
+import { MAX_LABEL_LENGTH } from '../../../src/shared/limits.ts';
 import { WEBMAIL_IDS } from '../../../src/shared/webmails.ts';
 import { classifySender, createRouter, type SenderLike } from '../../../src/background/router.ts';
 
 const SELF = { id: 'kojkdehamgggcacghdimajanhpnlpfpe', baseUrl: 'chrome-extension://kojkdehamgggcacghdimajanhpnlpfpe/' };
 const update = (recipients: unknown[] = [{ address: 'a@example.com', field: 'to', pending: false }]) => ({
-  type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', recipients, fieldsFound: true,
+  type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', revision: 3, recipients, tooMany: false, fieldsFound: true,
 });
 const gmailTab: SenderLike = { id: SELF.id, url: 'https://mail.google.com/mail/u/0/#inbox', tab: { id: 7 }, frameId: 0, documentId: 'doc-1' };
 const popup: SenderLike = { id: SELF.id, url: `${SELF.baseUrl}src/popup/index.html` };
@@ -17,6 +17,7 @@ describe('content script -> background messages', () => {
     expect(parseCsToBg(update())).toEqual(update());
     expect(parseCsToBg({ type: 'cs/compose-closed', composeId: 'c1' })).toEqual({ type: 'cs/compose-closed', composeId: 'c1' });
     expect(parseCsToBg({ type: 'cs/compose-focus', composeId: 'c1' })).toEqual({ type: 'cs/compose-focus', composeId: 'c1' });
+    expect(parseCsToBg({ type: 'cs/allow-policy-checks' })).toEqual({ type: 'cs/allow-policy-checks' });
   });
 
   it('drops unknown extra fields instead of passing them on', () => {
@@ -37,7 +38,11 @@ describe('content script -> background messages', () => {
     ['unknown field', update([{ address: 'a@b.c', field: 'from', pending: false }])],
     ['too many recipients', update(Array.from({ length: MAX_RECIPIENTS + 1 }, (_, i) => ({ address: `u${i}@example.com`, field: 'to', pending: false })))],
     ['recipients not an array', { ...update(), recipients: 'a@b.c' }],
-    ['fieldsFound missing', { type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', recipients: [] }],
+    ['fieldsFound missing', { type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', revision: 1, recipients: [], tooMany: false }],
+    ['revision missing', { type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', recipients: [], tooMany: false, fieldsFound: true }],
+    ['a negative revision', { ...update(), revision: -1 }],
+    ['a fractional revision', { ...update(), revision: 1.5 }],
+    ['tooMany missing', { type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', revision: 1, recipients: [], fieldsFound: true }],
   ])('rejects %s', (_, message) => {
     expect(parseCsToBg(message)).toBeNull();
   });
@@ -64,8 +69,10 @@ describe('content script -> background messages', () => {
 });
 
 describe('extension page -> background messages', () => {
-  it('accepts the three requests', () => {
+  it('accepts each request', () => {
     expect(parseUiToBg({ type: 'ui/get-tab-state', tabId: 3 })).toEqual({ type: 'ui/get-tab-state', tabId: 3 });
+    expect(parseUiToBg({ type: 'ui/get-diagnostics' })).toEqual({ type: 'ui/get-diagnostics' });
+    expect(parseUiToBg({ type: 'ui/clear-cache' })).toEqual({ type: 'ui/clear-cache' });
     expect(parseUiToBg({ type: 'ui/recheck', domains: ['example.com'] })).not.toBeNull();
     expect(parseUiToBg({ type: 'ui/check-manual', input: 'a@example.com' })).not.toBeNull();
   });
@@ -86,17 +93,22 @@ describe('extension page -> background messages', () => {
 describe('background -> content script messages', () => {
   it('accepts verdicts and rejects an unknown level', () => {
     const message = {
-      type: 'bg/compose-verdicts', composeId: 'c1',
-      summary: { level: 'unverified', total: 1, notProtected: 1, checking: 0 },
-      recipients: [{ address: 'a@example.com', domain: 'example.com', level: 'unverified', summary: 'No policy.' }],
+      type: 'bg/compose-verdicts', composeId: 'c1', revision: 2,
+      summary: { level: 'unverified', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'a@example.com', warned: true, policyNotChecked: false, tooMany: false },
+      recipients: [{ address: 'a@example.com', domain: 'example.com', level: 'unverified', summary: 'No policy.', policyNotChecked: false }],
     };
     expect(parseBgToCs(message)).toEqual(message);
     expect(parseBgToCs({ ...message, summary: { ...message.summary, level: 'safe' } })).toBeNull();
+    expect(parseBgToCs({ ...message, revision: undefined })).toBeNull();
+    expect(parseBgToCs({ ...message, summary: { ...message.summary, culprit: 'x'.repeat(321) } })).toBeNull();
   });
 
   it('accepts a verdict without an address only with a label', () => {
-    const base = { type: 'bg/compose-verdicts', composeId: 'c1', summary: { level: 'unknown', total: 1, notProtected: 1, checking: 0 } };
-    const verdict = { address: null, label: 'Design Group', domain: '', level: 'unknown', summary: 'Address not visible.' };
+    const base = {
+      type: 'bg/compose-verdicts', composeId: 'c1', revision: 1,
+      summary: { level: 'unknown', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'Design Group', warned: true, policyNotChecked: false, tooMany: false },
+    };
+    const verdict = { address: null, label: 'Design Group', domain: '', level: 'unknown', summary: 'Address not visible.', policyNotChecked: false };
     expect(parseBgToCs({ ...base, recipients: [verdict] })).toEqual({ ...base, recipients: [verdict] });
     expect(parseBgToCs({ ...base, recipients: [{ ...verdict, label: undefined }] })).toBeNull();
   });

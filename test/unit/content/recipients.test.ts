@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebmailAdapter } from '../../../src/content/adapter.ts';
 import { cleanAddress, fingerprint, MAX_ADDRESS_LENGTH, MAX_RECIPIENTS, readRecipients, splitPending } from '../../../src/content/recipients.ts';
-import { MAX_LABEL_LENGTH } from '../../../src/shared/messages.ts';
+import { MAX_LABEL_LENGTH } from '../../../src/shared/limits.ts';
 
 describe('cleanAddress', () => {
   it('keeps plain addresses as found, trimmed', () => {
@@ -57,10 +57,11 @@ describe('recipients without an address', () => {
     ]);
   });
 
-  it('keeps two chips with the same name (two people may share one) and caps the total', () => {
+  it('keeps two chips with the same name (two people may share one); they count toward "too many"', () => {
     expect(readRecipients(adapter, root([[null, 'Alex'], [null, 'Alex']])).recipients).toHaveLength(2);
-    const many = Array.from({ length: MAX_RECIPIENTS + 5 }, (_, i): [string | null, string] => (i % 2 ? [`u${i}@x.test`, ''] : [null, `N${i}`]));
-    expect(readRecipients(adapter, root(many)).recipients).toHaveLength(MAX_RECIPIENTS);
+    const mixed = (n: number) => Array.from({ length: n }, (_, i): [string | null, string] => (i % 2 ? [`u${i}@x.test`, ''] : [null, `N${i}`]));
+    expect(readRecipients(adapter, root(mixed(MAX_RECIPIENTS)))).toMatchObject({ tooMany: false, recipients: { length: MAX_RECIPIENTS } });
+    expect(readRecipients(adapter, root(mixed(MAX_RECIPIENTS + 1)))).toMatchObject({ tooMany: true, recipients: [] });
   });
 
   it('changes the fingerprint when a name changes', () => {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CsToBg } from '../../../src/shared/messages.ts';
 import type { Transport } from '../../../src/content/messaging.ts';
+import { getMessageFrom, loadMessages } from '../background/locale-fixture.ts';
 
 // Paths, not URL objects: under happy-dom the global URL is the DOM's, which node:fs rejects.
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -22,22 +23,11 @@ export function loadFixture(name: string, doc: Document = document): void {
   doc.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => doc.importNode(n, true)));
 }
 
-interface LocaleEntry { message: string; placeholders?: Record<string, { content: string }> }
-const locale = JSON.parse(readFileSync(join(HERE, '../../../src/content/locale/en.json'), 'utf8')) as Record<string, LocaleEntry>;
-
-/** chrome.i18n.getMessage semantics for named placeholders whose content is $1…$9. */
-export function getMessage(key: string, substitutions?: string | string[]): string {
-  const entry = locale[key];
-  if (entry === undefined) return '';
-  const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
-  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_m, name: string) => {
-    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-    return content.replace(/\$(\d)/g, (_n, d: string) => subs[Number(d) - 1] ?? '');
-  });
-}
+/** chrome.i18n.getMessage over the merged English messages (the content script also uses src/shared's). */
+export const getMessage = getMessageFrom(loadMessages());
 
 export function installI18n(): void {
-  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage } };
+  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage, getUILanguage: () => 'en' } };
 }
 
 export class FakeTransport implements Transport {

@@ -16,14 +16,11 @@ import {
 const LOOPBACK = 43;
 const POLL = { timeout: 15_000, interval: 100 };
 
-function inlineText(word: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit ${word}: 1 recipient`;
-  return bad === 0 ? `InTransit ${word}: all ${total} recipients` : `InTransit ${word}: ${bad} of ${total} recipients not protected`;
-}
-function actionTitle(name: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit: 1 recipient — ${name}`;
-  return bad === 0 ? `InTransit: all ${total} recipients — ${name}` : `InTransit: ${bad} of ${total} recipients not protected — worst: ${name}`;
-}
+/** The glyph of each level (src/shared/level-table.ts). */
+const GLYPH: Record<string, string> = { protected: '✓', encrypted: '~', unverified: '!', misconfigured: '!!', undeliverable: '✗', unknown: '?' };
+/** What the inline badge reads for a headline (src/shared/headline.ts: the same words as the toolbar and popup). */
+const shown = (level: string, headline: string) => ({ level, text: `InTransit ${headline}`, glyph: GLYPH[level] });
+const toolbar = (level: string, headline: string) => ({ text: GLYPH[level], title: `InTransit — ${headline}` });
 
 interface TrustedTypesLog { defaultCalls: { kind: string; sample: string }[]; violations: { directive: string; sample: string }[] }
 const ttLog = (page: Page) => page.evaluate(() => (window as unknown as { __tt: TrustedTypesLog }).__tt);
@@ -81,17 +78,17 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
 
   it('gives the new message and the inline reply (one [role=main]) their own badges and verdicts', async () => {
     // The reply is pre-filled with the sender: no protection published.
-    await expect.poll(() => readInlineBadge(outlook, 'r1'), POLL).toMatchObject({ level: 'unverified', text: inlineText('Not protected', 1, 1) });
+    await expect.poll(() => readInlineBadge(outlook, 'r1'), POLL).toMatchObject(shown('unverified', 'lena@plain.test: no protection published'));
     expect(await readInlineBadge(outlook, '1')).toMatchObject({ level: null, text: 'InTransit No recipients yet' });
     // Enter does not resolve an address in Outlook: the typed text stays text, and counts once the user pauses.
     await typeInWell(outlook.page, '1', 'to', 'ann@enforce.test');
     await outlook.page.getByTestId('to-well-1').press('Enter');
-    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject({ level: 'protected', text: inlineText('Protected', 0, 1) });
+    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject(shown('protected', 'Protected'));
     expect(await outlook.page.locator('[data-testid="to-well-1"] .pill').count()).toBe(0);
     // ";" resolves it into a pill; the verdict stays.
     await outlook.page.getByTestId('to-well-1').press(';');
     await outlook.page.locator('[data-testid="to-well-1"] .pill').waitFor();
-    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject({ level: 'protected', text: inlineText('Protected', 0, 1) });
+    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject(shown('protected', 'Protected'));
     expect(await readInlineBadge(outlook, 'r1')).toMatchObject({ level: 'unverified' });
   });
 
@@ -101,13 +98,14 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
     await option.waitFor();
     await option.dispatchEvent('mousedown');
     await outlook.page.locator('[data-testid="to-well-1"] .pill', { hasText: 'Dora Directory' }).waitFor();
-    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject({ level: 'unknown', text: inlineText('Could not check', 1, 2) });
-    await expect.poll(() => readActionBadge(h, outlook.tabId), POLL).toEqual({ text: '?', title: actionTitle('Could not check', 1, 2) });
+    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject(shown('unknown', 'Dora Directory: could not check'));
+    await expect.poll(() => readActionBadge(h, outlook.tabId), POLL).toEqual(toolbar('unknown', 'Dora Directory: could not check'));
     const popup = await openPopup(h, outlook);
     try {
+      // Worst first.
       expect(await popupRecipients(popup)).toEqual([
-        { address: 'ann@enforce.test', level: 'Protected' },
         { address: 'Dora Directory', level: 'Could not check' },
+        { address: 'ann@enforce.test', level: 'Protected' },
       ]);
       expect(await activeComposeSection(popup).locator('li.recipient', { hasText: 'Dora Directory' }).textContent()).toMatch(/by name only/);
     } finally {
@@ -120,7 +118,8 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
     await outlook.page.getByTestId('bcc-button-1').click();
     await typeInWell(outlook.page, '1', 'bcc', 'cat@plain.test');
     await outlook.page.getByTestId('bcc-well-1').press('Tab');
-    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject({ level: 'unknown', text: inlineText('Could not check', 2, 3) });
+    // The most actionable problem leads; the recipient without an address is still counted.
+    await expect.poll(() => readInlineBadge(outlook, '1'), POLL).toMatchObject(shown('unverified', 'cat@plain.test: no protection published (+1 more)'));
     expect(await outlook.page.locator('[data-testid="bcc-well-1"] .pill').count()).toBe(0);
   });
 
@@ -135,12 +134,12 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
     const popout = await attachPage(h, page, tabId, 'about:blank');
     // The docked compose left the reading pane; the draft, with its three recipients, is here.
     expect(await outlook.page.getByTestId('compose-1').count()).toBe(0);
-    await expect.poll(() => readInlineBadge(popout, '1'), POLL).toMatchObject({ level: 'unknown', text: inlineText('Could not check', 2, 3) });
+    await expect.poll(() => readInlineBadge(popout, '1'), POLL).toMatchObject(shown('unverified', 'cat@plain.test: no protection published (+1 more)'));
     // Remove the name-only contact and add a broken domain, in the pop-out.
     await page.locator('[data-testid="to-well-1"] .pill', { hasText: 'Dora Directory' }).getByRole('button', { name: 'Remove Dora Directory' }).click();
     await typeInWell(page, '1', 'to', 'dan@mismatch.test;');
-    await expect.poll(() => readInlineBadge(popout, '1'), POLL).toMatchObject({ level: 'misconfigured', text: inlineText('Misconfigured', 2, 3) });
-    await expect.poll(() => readActionBadge(h, tabId), POLL).toEqual({ text: '!!', title: actionTitle('Protection broken', 2, 3) });
+    await expect.poll(() => readInlineBadge(popout, '1'), POLL).toMatchObject(shown('misconfigured', 'dan@mismatch.test: protection broken (+1 more)'));
+    await expect.poll(() => readActionBadge(h, tabId), POLL).toEqual(toolbar('misconfigured', 'dan@mismatch.test: protection broken (+1 more)'));
     // Ctrl+Enter sends (the app's delegated keydown listener on its root, bubble phase).
     const closed = page.waitForEvent('close');
     // The app closes the window while the key is still down: the press itself cannot complete.
@@ -161,7 +160,7 @@ describe('Outlook on the web in real Chromium (test build: policy fetch granted)
     const well = frame.getByTestId(`to-well-${id}`);
     await well.click();
     await well.pressSequentially('eve@nullmx.test;');
-    await expect.poll(() => readInlineBadge(outlook, id, { frame: frameSelector }), POLL).toMatchObject({ level: 'undeliverable', text: inlineText('Undeliverable', 1, 1) });
+    await expect.poll(() => readInlineBadge(outlook, id, { frame: frameSelector }), POLL).toMatchObject(shown('undeliverable', 'eve@nullmx.test: does not accept mail'));
     // The reply in the top frame keeps its own verdict.
     expect(await readInlineBadge(outlook, 'r1')).toMatchObject({ level: 'unverified' });
     await frame.getByTestId(`discard-${id}`).click();

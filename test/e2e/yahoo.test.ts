@@ -15,14 +15,11 @@ import {
 const LOOPBACK = 44;
 const POLL = { timeout: 15_000, interval: 100 };
 
-function inlineText(word: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit ${word}: 1 recipient`;
-  return bad === 0 ? `InTransit ${word}: all ${total} recipients` : `InTransit ${word}: ${bad} of ${total} recipients not protected`;
-}
-function actionTitle(name: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit: 1 recipient — ${name}`;
-  return bad === 0 ? `InTransit: all ${total} recipients — ${name}` : `InTransit: ${bad} of ${total} recipients not protected — worst: ${name}`;
-}
+/** The glyph of each level (src/shared/level-table.ts). */
+const GLYPH: Record<string, string> = { protected: '✓', encrypted: '~', unverified: '!', misconfigured: '!!', undeliverable: '✗', unknown: '?' };
+/** What the inline badge reads for a headline (src/shared/headline.ts: the same words as the toolbar and popup). */
+const shown = (level: string, headline: string) => ({ level, text: `InTransit ${headline}`, glyph: GLYPH[level] });
+const toolbar = (level: string, headline: string) => ({ text: GLYPH[level], title: `InTransit — ${headline}` });
 
 interface Sent { compose: string; via: string; to: string[]; cc: string[]; bcc: string[] }
 const sentLog = (page: Page) => page.evaluate(() => (window as unknown as { __sent: Sent[] }).__sent.map(({ compose, via, to, cc, bcc }) => ({ compose, via, to, cc, bcc })));
@@ -52,12 +49,12 @@ async function addRecipient(page: Page, composeId: string, kind: 'to' | 'cc' | '
 
 describe('Yahoo Mail in real Chromium (test build: policy fetch granted)', () => {
   it('gives the new message and the inline reply their own badges and verdicts', async () => {
-    await expect.poll(() => readInlineBadge(yahoo, 'r1'), POLL).toMatchObject({ level: 'unverified', text: inlineText('Not protected', 1, 1) });
+    await expect.poll(() => readInlineBadge(yahoo, 'r1'), POLL).toMatchObject(shown('unverified', 'sam@plain.test: no protection published'));
     expect(await readInlineBadge(yahoo, '1')).toMatchObject({ level: null, text: 'InTransit No recipients yet' });
     await addRecipient(yahoo.page, '1', 'to', 'ann@enforce.test');
-    await expect.poll(() => readInlineBadge(yahoo, '1'), POLL).toMatchObject({ level: 'protected', text: inlineText('Protected', 0, 1) });
+    await expect.poll(() => readInlineBadge(yahoo, '1'), POLL).toMatchObject(shown('protected', 'Protected'));
     expect(await readInlineBadge(yahoo, 'r1')).toMatchObject({ level: 'unverified' });
-    await expect.poll(() => readActionBadge(h, yahoo.tabId), POLL).toEqual({ text: '✓', title: actionTitle('Protected', 0, 1) });
+    await expect.poll(() => readActionBadge(h, yahoo.tabId), POLL).toEqual(toolbar('protected', 'Protected'));
   });
 
   it('never reads the autocomplete list inside the field, nor a half-typed word', async () => {
@@ -71,7 +68,7 @@ describe('Yahoo Mail in real Chromium (test build: policy fetch granted)', () =>
     // script has re-read the compose with the list open ("le" is no address, and the list's
     // addresses are no recipients), and the badge is unchanged.
     await yahoo.page.waitForTimeout(TYPING_IDLE_MS + 500);
-    expect(await readInlineBadge(yahoo, '1')).toMatchObject({ level: 'protected', text: inlineText('Protected', 0, 1) });
+    expect(await readInlineBadge(yahoo, '1')).toMatchObject(shown('protected', 'Protected'));
     await input.press('Backspace');
     await input.press('Backspace');
     await input.press('Escape');
@@ -82,15 +79,15 @@ describe('Yahoo Mail in real Chromium (test build: policy fetch granted)', () =>
     expect(await yahoo.page.getByTestId('bcc-input-1').count()).toBe(0);
     await yahoo.page.getByTestId('btn-cc-1').click();
     await addRecipient(yahoo.page, '1', 'bcc', 'dan@mismatch.test');
-    await expect.poll(() => readInlineBadge(yahoo, '1'), POLL).toMatchObject({ level: 'misconfigured', text: inlineText('Misconfigured', 1, 2) });
+    await expect.poll(() => readInlineBadge(yahoo, '1'), POLL).toMatchObject(shown('misconfigured', 'dan@mismatch.test: protection broken'));
     await yahoo.page.getByTestId('btn-cc-1').click();
     expect(await yahoo.page.getByTestId('bcc-row-1').isVisible()).toBe(false);
-    await expect.poll(() => readActionBadge(h, yahoo.tabId), POLL).toEqual({ text: '!!', title: actionTitle('Protection broken', 1, 2) });
+    await expect.poll(() => readActionBadge(h, yahoo.tabId), POLL).toEqual(toolbar('misconfigured', 'dan@mismatch.test: protection broken'));
     const popup = await openPopup(h, yahoo);
     try {
       expect(await popupRecipients(popup)).toEqual([
-        { address: 'ann@enforce.test', level: 'Protected' },
         { address: 'dan@mismatch.test', level: 'Protection broken' },
+        { address: 'ann@enforce.test', level: 'Protected' },
       ]);
     } finally {
       await popup.close();

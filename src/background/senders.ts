@@ -1,5 +1,5 @@
 // What the sending side honours. The verdict "protected" needs the sender to enforce the
-// recipient's policy (DESIGN.md). The facts and their sources live in core's SENDERS table; which
+// recipient's policy (RFC 8461 s5, RFC 7672 s2.2). The facts and their sources live in core's SENDERS table; which
 // webmail sends through which row, and whether that row documents outbound enforcement at all,
 // is the webmail registry's (src/shared/webmails.ts). An organisation knows better than both:
 // the setting `senderEnforces` (src/shared/settings.ts) describes its outbound servers and then

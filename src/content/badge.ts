@@ -30,7 +30,7 @@ const STYLE = `
   position: relative; font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
 .badge[data-theme="dark"] { --bg: #303134; --fg: #e8eaed; --muted: #bdc1c6; --link: #8ab4f8; --panel-bg: #202124; --panel-fg: #e8eaed; --rule: #3c4043; --focus: #8ab4f8; }
 .badge[data-tone="good"] { --bg: #e6f4ea; --fg: #0d652d; }
-.badge[data-tone="calm"] { --bg: #edf1f5; --fg: #2f3f52; }
+.badge[data-tone="calm"] { --bg: #e4ecf5; --fg: #2f3f52; }
 .badge[data-tone="caution"] { --bg: #fef7e0; --fg: #7a4f01; }
 .badge[data-tone="danger"] { --bg: #fce8e6; --fg: #a50e0e; }
 .badge[data-theme="dark"][data-tone="good"] { --bg: #0f3d1f; --fg: #a8dab5; }

@@ -12,7 +12,7 @@ export const WEBMAIL_IDS = ['gmail', 'outlook', 'yahoo'] as const;
 /** A supported webmail (not an MX operator: that is core's provider table). */
 export type WebmailId = (typeof WEBMAIL_IDS)[number];
 
-/** What the webmail's SENDING side enforces, for sender-aware verdicts (DESIGN.md "Verdicts"). */
+/** What the webmail's SENDING side enforces, for sender-aware verdicts (RFC 8461 s5, RFC 7672 s2.2: only a sender that applies the policy makes it protect). */
 export interface WebmailSending {
   /** The row of core's SENDERS table (src/core/providers/senders.ts) that holds the facts and their source. */
   readonly sender: SenderId;

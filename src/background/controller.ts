@@ -19,14 +19,14 @@
 import { domainOfAddressOrDomain } from '../core/index.ts';
 import type { Assessment, Level, SenderCapabilities } from '../core/index.ts';
 import type {
-  BgComposeVerdicts, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, ProviderId, TabStateResponse, UiResponses, UiToBg,
+  BgComposeVerdicts, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, TabStateResponse, UiResponses, UiToBg, WebmailId,
 } from '../shared/messages.ts';
 import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
 import { DEFAULT_SETTINGS, type OrgDomainLevel, type PolicyFetchMode } from '../shared/settings.ts';
 import type { AssessmentService } from './assessment-service.ts';
 import { applyBadge, badgeView, type ActionApi } from './badge.ts';
-import { activeCompose, emptyState, reduce, type ComposeEvent, type ComposeRecord, type ComposeState } from './compose-state.ts';
+import { activeCompose, composeKey, emptyState, reduce, type ComposeEvent, type ComposeRecord, type ComposeState } from './compose-state.ts';
 import type { MessageOrigin } from './router.ts';
 import type { KeyValueArea } from './storage-area.ts';
 import { domainsOf, recipientVerdicts, summarize, tooManySummary, type DomainView } from './verdicts.ts';
@@ -41,20 +41,21 @@ export interface DomainRules {
 }
 
 export const NO_RULES: DomainRules = { orgLevelFor: () => null, warnAtOrBelow: DEFAULT_SETTINGS.warnAtOrBelow, policyFetch: DEFAULT_SETTINGS.policyFetch };
-import { providerForUrl } from '../shared/providers.ts';
+import { isOutsideWebmail, webmailForUrl } from '../shared/webmails.ts';
 
-/** v2: compose records carry the content script's revision. */
+/** v2: compose records carry the content script's revision, their frame and document, and the webmail. */
 export const STATE_KEY = 'composeState.v2';
 
 export interface ControllerDeps {
   session: KeyValueArea;
   service: AssessmentService;
   action: ActionApi;
-  sendToTab(tabId: number, message: BgComposeVerdicts): Promise<void>;
+  /** Pushes verdicts to the frame of the tab that holds the compose. */
+  sendToTab(tabId: number, message: BgComposeVerdicts, frameId: number): Promise<void>;
   /** The tab's URL; undefined when it cannot be read, null when the tab no longer exists. */
   tabUrl(tabId: number): Promise<string | undefined | null>;
   hasPolicyPermission(): Promise<boolean>;
-  senderFor(provider: ProviderId): SenderCapabilities | undefined;
+  senderFor(webmail: WebmailId): SenderCapabilities | undefined;
   /** Forget DNS answers (for "check again"). */
   clearDnsCache(): void;
   /** Forget cached MTA-STS policies (options page "clear cache"). */
@@ -152,7 +153,7 @@ export function createController(deps: ControllerDeps) {
 
   function view(compose: ComposeRecord, policyGranted: boolean) {
     const current = rules();
-    const sender = deps.senderFor(compose.provider);
+    const sender = deps.senderFor(compose.webmail);
     if (compose.tooMany) return { sender, recipients: [], summary: tooManySummary(), rules: current };
     const recipients = recipientVerdicts(compose.recipients, viewOf(sender, current));
     const summary = summarize(recipients, {
@@ -192,12 +193,12 @@ export function createController(deps: ControllerDeps) {
     for (const compose of Object.values(tab.composes)) {
       const { sender, recipients, summary, rules: current } = view(compose, granted);
       const message: BgComposeVerdicts = { type: 'bg/compose-verdicts', composeId: compose.composeId, revision: compose.revision, summary, recipients };
-      const key = `${tabId}|${compose.composeId}`;
+      const key = `${tabId}|${composeKey(compose.frameId, compose.composeId)}`;
       const signature = JSON.stringify(message);
       if (lastPushed.get(key) !== signature) {
         lastPushed.set(key, signature);
         // The content script may be gone (tab navigating); the next update re-sends anyway.
-        deps.sendToTab(tabId, message).catch(() => lastPushed.delete(key));
+        deps.sendToTab(tabId, message, compose.frameId).catch(() => lastPushed.delete(key));
       }
       // Nothing leaves the browser before the settings say which domains may be looked up.
       if (!settingsKnown || compose.tooMany) continue;
@@ -225,26 +226,29 @@ export function createController(deps: ControllerDeps) {
   }
 
   async function handleContent(message: CsToBg, origin: Extract<MessageOrigin, { kind: 'content' }>): Promise<{ ok: true }> {
-    const { tabId, documentId } = origin;
+    const { tabId, frameId, documentId } = origin;
     const before = state.tabs[tabId]?.documentId;
+    const frame = { tabId, frameId, ...(documentId ? { documentId } : {}) };
     switch (message.type) {
       case 'cs/compose-update':
-        await apply({ kind: 'update', tabId, message, ...(documentId ? { documentId } : {}) });
+        // Every update is answered with verdicts, even when they read as before: the content
+        // script shows "Checking…" after any change (a typed address turning into a chip, say)
+        // until verdicts arrive, so a skipped push would leave it checking for good.
+        lastPushed.delete(`${tabId}|${composeKey(frameId, message.composeId)}`);
+        await apply({ kind: 'update', ...frame, message });
         break;
       case 'cs/compose-focus':
-        await apply({ kind: 'focus', tabId, composeId: message.composeId, ...(documentId ? { documentId } : {}) });
+        await apply({ kind: 'focus', ...frame, composeId: message.composeId });
         break;
       case 'cs/compose-closed':
-        await apply({ kind: 'closed', tabId, composeId: message.composeId });
-        lastPushed.delete(`${tabId}|${message.composeId}`);
+        await apply({ kind: 'closed', tabId, frameId, composeId: message.composeId });
+        lastPushed.delete(`${tabId}|${composeKey(frameId, message.composeId)}`);
         break;
       case 'cs/allow-policy-checks':
         await deps.openPermissionFlow?.().catch((error: unknown) => log.error('welcome.open-failed', 'The page to allow policy checks could not be opened.', error));
         return { ok: true };
     }
-    if (before !== undefined && documentId !== undefined && before !== documentId) forgetTab(tabId);
-    // A content script re-sends its list when it got verdicts for an older one: push again even if unchanged.
-    if (message.type === 'cs/compose-update') lastPushed.delete(`${tabId}|${message.composeId}`);
+    if (frameId === 0 && before !== undefined && documentId !== undefined && before !== documentId) forgetTab(tabId);
     await refreshTab(tabId);
     return { ok: true };
   }
@@ -253,7 +257,7 @@ export function createController(deps: ControllerDeps) {
     const out: Record<string, Assessment> = {};
     const current = rules();
     for (const compose of composes) {
-      const sender = deps.senderFor(compose.provider);
+      const sender = deps.senderFor(compose.webmail);
       for (const domain of domainsOf(compose.recipients)) {
         if (current.orgLevelFor(domain) !== null) continue;
         const a = deps.service.cached(domain, sender);
@@ -280,10 +284,10 @@ export function createController(deps: ControllerDeps) {
     const composes = tab ? Object.values(tab.composes).sort((a, b) => Number(b === active) - Number(a === active) || b.seq - a.seq) : [];
     const views: ComposeView[] = composes.map((c) => {
       const { recipients, summary } = view(c, granted);
-      return { composeId: c.composeId, provider: c.provider, active: c === active, summary, recipients };
+      return { composeId: composeKey(c.frameId, c.composeId), webmail: c.webmail, active: c === active, summary, recipients };
     });
     return {
-      provider: tab?.provider ?? providerForUrl(url),
+      webmail: tab?.webmail ?? webmailForUrl(url),
       composes: views,
       assessments: assessmentsOf(composes),
       policyFetchGranted: granted,
@@ -363,7 +367,7 @@ export function createController(deps: ControllerDeps) {
       for (const id of Object.keys(state.tabs)) {
         const tabId = Number(id);
         const url = await deps.tabUrl(tabId).catch(() => undefined);
-        if (url === null || (url !== undefined && providerForUrl(url) === null)) await apply({ kind: 'tab-removed', tabId });
+        if (url === null || isOutsideWebmail(url)) await apply({ kind: 'tab-removed', tabId });
         await refreshTab(tabId);
       }
     },
@@ -372,9 +376,9 @@ export function createController(deps: ControllerDeps) {
       forgetTab(tabId);
       lastBadge.delete(tabId);
     },
-    /** A tab's URL changed: leaving the webmail drops its composes. */
+    /** A tab's URL changed: leaving the webmail drops its composes (about:blank is not leaving it). */
     async tabNavigated(tabId: number, url: string): Promise<void> {
-      if (providerForUrl(url) !== null) return;
+      if (!isOutsideWebmail(url)) return;
       await apply({ kind: 'tab-removed', tabId });
       forgetTab(tabId);
       await refreshTab(tabId);

@@ -85,8 +85,8 @@ const controller = createController({
   session,
   service,
   action: browser.action as unknown as ActionApi,
-  async sendToTab(tabId, message) {
-    await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+  async sendToTab(tabId, message, frameId) {
+    await browser.tabs.sendMessage(tabId, message, { frameId });
   },
   async tabUrl(tabId) {
     try {
@@ -96,7 +96,7 @@ const controller = createController({
     }
   },
   hasPolicyPermission: () => permission.granted(),
-  senderFor: (provider) => senderForSettings(settingsRuntime.latest(), provider),
+  senderFor: (webmail) => senderForSettings(settingsRuntime.latest(), webmail),
   manualSender: () => settingsRuntime.latest().settings.senderEnforces ?? undefined,
   rules: () => domainRules(settingsRuntime.latest()),
   settingsReady,

@@ -3,6 +3,7 @@
 import { parseRecipient, isAtOrBelow } from '../core/index.ts';
 import type { Assessment, Level } from '../core/index.ts';
 import type { ComposeRecipient, ComposeSummary, DisplayLevel, RecipientVerdict } from '../shared/messages.ts';
+import { t } from '../shared/i18n.ts';
 import { levelMeaning } from '../shared/level-display.ts';
 import { headlineLevel } from '../shared/level-table.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
@@ -36,7 +37,9 @@ export function recipientVerdicts(
   recipients: readonly ComposeRecipient[],
   viewOf: (domain: string) => DomainView,
 ): RecipientVerdict[] {
-  return recipients.map(({ address }) => {
+  return recipients.map(({ address, label }) => {
+    // Shown by name only: nothing to look up, so "could not check", counted, never safe.
+    if (address === null) return { address: null, label: label ?? '', domain: '', level: 'unknown', summary: t('bg_recipient_no_address'), policyNotChecked: false };
     const domain = recipientDomain(address);
     // An address we cannot parse has no policy domain: "could not check", never safe.
     const view: DomainView = domain === null ? { level: 'unknown' } : viewOf(domain);
@@ -81,7 +84,8 @@ export function summarize(verdicts: readonly RecipientVerdict[], options: Summar
     notProtected,
     checking,
     atLevel: atHeadline.length,
-    culprit: atHeadline.length === 1 ? (atHeadline[0]?.address ?? null) : null,
+    // The one recipient at fault, by address, or by the name a page shows instead of one.
+    culprit: atHeadline.length === 1 ? (atHeadline[0]?.address ?? atHeadline[0]?.label ?? null) : null,
     warned,
     policyNotChecked,
     tooMany: false,
@@ -97,7 +101,7 @@ export function tooManySummary(): ComposeSummary {
 export function domainsOf(recipients: readonly ComposeRecipient[]): string[] {
   const out = new Set<string>();
   for (const r of recipients) {
-    const d = recipientDomain(r.address);
+    const d = r.address === null ? null : recipientDomain(r.address);
     if (d !== null) out.add(d);
   }
   return [...out];

@@ -283,7 +283,8 @@ export class Badge {
       const li = el(doc, 'li');
       const glyph = el(doc, 'span', 'glyph', levelGlyph(r.level));
       glyph.setAttribute('aria-hidden', 'true');
-      li.append(glyph, el(doc, 'span', 'address', r.address), doc.createTextNode(' \u2014 '),
+      // A recipient shown by name only has no address: its name stands in (the summary says why).
+      li.append(glyph, el(doc, 'span', 'address', r.address ?? r.label ?? ''), doc.createTextNode(' \u2014 '),
         el(doc, 'span', 'row-level', levelName(r.level)), el(doc, 'div', 'meaning', r.summary || levelMeaning(r.level)));
       rows.push(li);
     }

@@ -1,12 +1,12 @@
-// Wires one adapter to the watcher, the messenger and one badge per compose. Provider-neutral:
-// each provider's entry file (e.g. gmail/main.ts) calls startContentScript with its adapter.
-import type { ProviderAdapter } from './adapter.ts';
+// Wires one adapter to the watcher, the messenger and one badge per compose. Webmail-neutral:
+// each webmail's entry file (e.g. gmail/main.ts) calls startContentScript with its adapter.
+import type { WebmailAdapter } from './adapter.ts';
 import { Badge } from './badge.ts';
 import { Messenger, parseBgToCs, type Transport } from './messaging.ts';
 import { startWatcher, type ComposeSnapshot, type Watcher, type WatcherOptions } from './watcher.ts';
 
 export interface ContentScriptOptions {
-  adapter: ProviderAdapter;
+  adapter: WebmailAdapter;
   doc: Document;
   transport: Transport;
   timing?: Pick<WatcherOptions, 'rootScanDelayMs' | 'readDelayMs' | 'pollMs'>;
@@ -38,7 +38,7 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
     else badge.showChecking();
   }
 
-  const messenger = new Messenger(transport, adapter.provider, {
+  const messenger = new Messenger(transport, adapter.webmail, {
     // Deferred: the messenger can find the extension gone while the watcher is still starting.
     onDead: () => queueMicrotask(stop),
     onRejected: (composeId) => badges.get(composeId)?.showRejected(),
@@ -74,6 +74,17 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
     },
   });
 
+  // A document that goes away (reload, navigation, a removed frame, a closed pop-out window)
+  // takes its composes with it; its content script says so while it still can. A page restored
+  // from the back/forward cache comes back with them.
+  const view = doc.defaultView;
+  const onPageHide = (): void => messenger.pageHidden();
+  const onPageShow = (event: Event): void => {
+    if ((event as PageTransitionEvent).persisted) messenger.resendAll();
+  };
+  view?.addEventListener('pagehide', onPageHide);
+  view?.addEventListener('pageshow', onPageShow);
+
   const unsubscribe = transport.onMessage((message) => {
     const verdicts = parseBgToCs(message);
     // Verdicts for a compose this page does not have (closed, or another frame's) are ignored,
@@ -87,6 +98,8 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
     if (stopped) return;
     stopped = true;
     unsubscribe();
+    view?.removeEventListener('pagehide', onPageHide);
+    view?.removeEventListener('pageshow', onPageShow);
     watcher.stop();
     for (const badge of badges.values()) badge.destroy();
     badges.clear();

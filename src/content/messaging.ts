@@ -3,10 +3,10 @@
 // incoming BgToCs before use, and re-sends all compose snapshots once the background is
 // reachable again after a failed send. No polyfill: the content script must stay small.
 import type {
-  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, ProviderId, RecipientVerdict,
+  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, RecipientVerdict, WebmailId,
 } from '../shared/messages.ts';
 import {
-  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
+  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
 } from '../shared/limits.ts';
 import { log } from '../shared/log.ts';
 import type { ComposeSnapshot } from './watcher.ts';
@@ -97,13 +97,16 @@ function parseSummary(v: unknown): ComposeSummary | null {
 
 function parseVerdict(v: unknown): RecipientVerdict | null {
   if (!isRecord(v)) return null;
-  const address = boundedString(v.address, MAX_ADDRESS_LENGTH);
+  // null: a recipient the page shows by name only; it must then have its label.
+  const address = v.address === null ? null : boundedString(v.address, MAX_ADDRESS_LENGTH);
+  const label = v.label === undefined ? undefined : boundedString(v.label, MAX_LABEL_LENGTH);
   const domain = boundedString(v.domain, MAX_DOMAIN_LENGTH);
   const lvl = level(v.level);
   const summary = boundedString(v.summary, MAX_SUMMARY_LENGTH);
   const policyNotChecked = bool(v.policyNotChecked);
-  if (address === null || domain === null || lvl === null || summary === null || policyNotChecked === null) return null;
-  return { address, domain, level: lvl, summary, policyNotChecked };
+  if ((address === null && v.address !== null) || label === null || domain === null || lvl === null || summary === null || policyNotChecked === null) return null;
+  if (address === null && (label === undefined || label === '')) return null;
+  return { address, ...(label !== undefined ? { label } : {}), domain, level: lvl, summary, policyNotChecked };
 }
 
 /** A validated copy of a background message, or null for anything else. */
@@ -134,9 +137,9 @@ function wasDelivered(error: unknown): boolean {
   return /message port closed before a response/i.test(text);
 }
 
-/** Which recipient list verdicts answer: addresses, lower-cased, in order. */
-export function listKey(addresses: readonly string[]): string {
-  return addresses.map((a) => a.toLowerCase()).join('\n');
+/** Which recipient list verdicts answer: addresses (or, without one, the shown name), lower-cased, in order. */
+export function listKey(recipients: readonly { address: string | null; label?: string | undefined }[]): string {
+  return recipients.map((r) => (r.address === null ? `#${r.label ?? ''}` : r.address).toLowerCase()).join('\n');
 }
 
 interface Sent extends ComposeSnapshot {
@@ -162,7 +165,7 @@ export class Messenger {
 
   constructor(
     private readonly transport: Transport,
-    private readonly provider: ProviderId,
+    private readonly webmail: WebmailId,
     hooks: MessengerHooks | (() => void),
   ) {
     this.hooks = typeof hooks === 'function' ? { onDead: hooks } : hooks;
@@ -186,7 +189,7 @@ export class Messenger {
     const current = this.snapshots.get(verdicts.composeId);
     if (current === undefined) return false;
     const sameList = current.tooMany === verdicts.summary.tooMany
-      && listKey(current.recipients.map((r) => r.address)) === listKey(verdicts.recipients.map((r) => r.address));
+      && listKey(current.recipients) === listKey(verdicts.recipients);
     if (verdicts.revision === current.revision && sameList) return true;
     if (verdicts.revision <= current.revision && this.resent.get(current.composeId) !== current.revision) {
       this.resent.set(current.composeId, current.revision);
@@ -223,6 +226,11 @@ export class Messenger {
     this.resendAll();
   }
 
+  /** The document is going away: its composes close (the snapshots stay, for a bfcache return). */
+  pageHidden(): void {
+    for (const id of this.snapshots.keys()) this.send({ type: 'cs/compose-closed', composeId: id });
+  }
+
   /** Sends every current snapshot again (and the active compose), e.g. after a worker restart. */
   resendAll(): void {
     for (const snapshot of this.snapshots.values()) this.sendUpdate(snapshot);
@@ -231,7 +239,7 @@ export class Messenger {
 
   private sendUpdate(s: Sent): void {
     this.send({
-      type: 'cs/compose-update', composeId: s.composeId, provider: this.provider, revision: s.revision,
+      type: 'cs/compose-update', composeId: s.composeId, webmail: this.webmail, revision: s.revision,
       recipients: s.tooMany ? [] : s.recipients, tooMany: s.tooMany, fieldsFound: s.fieldsFound,
     });
   }

@@ -24,7 +24,7 @@ type View =
   | { status: 'error' };
 
 /** No tab (or a tab we may not read): the same as a page outside webmail. */
-const NO_TAB: Omit<TabStateResponse, 'policyFetchGranted'> = { provider: null, composes: [], assessments: {} };
+const NO_TAB: Omit<TabStateResponse, 'policyFetchGranted'> = { webmail: null, composes: [], assessments: {} };
 
 /** Changes arrive in bursts (one per finished domain); re-read at most this often. */
 const REFRESH_DELAY_MS = 150;
@@ -125,7 +125,7 @@ function TabView({ tab, settings, connector, onRecheck }: {
               assessments={tab.assessments} helpUrl={settings?.settings.helpUrl ?? null} orgName={settings?.settings.orgName ?? null}
               onRecheck={onRecheck} onAllowPolicyChecks={() => void connector.openWelcome('allow')} />
           ))
-        : <Intro inWebmail={tab.provider !== null} />}
+        : <Intro inWebmail={tab.webmail !== null} />}
       {!hasComposes && <ManualCheck connector={connector} />}
       <Caveats />
     </>

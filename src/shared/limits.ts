@@ -11,6 +11,8 @@
 export const MAX_RECIPIENTS = 200;
 /** RFC 5321 s4.5.3.1: 64 (local part) + 1 + 255 (domain). */
 export const MAX_ADDRESS_LENGTH = 320;
+/** What a page shows for a recipient without a visible address (a contact's or group's name). */
+export const MAX_LABEL_LENGTH = 100;
 export const MAX_COMPOSE_ID_LENGTH = 128;
 /** RFC 1035 s2.3.4 limits a name to 255 octets; 253 characters in text form. */
 export const MAX_DOMAIN_LENGTH = 253;

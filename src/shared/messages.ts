@@ -4,8 +4,9 @@
 // (see validate.ts); these types are the contract.
 import type { Assessment, Level, OrgLevel } from '../core/types.ts';
 import type { LogEntry } from './log.ts';
+import type { WebmailId } from './webmails.ts';
 
-export type ProviderId = 'gmail' | 'outlook' | 'yahoo';
+export type { WebmailId } from './webmails.ts';
 export type RecipientField = 'to' | 'cc' | 'bcc' | 'unknown';
 
 /**
@@ -16,8 +17,14 @@ export type RecipientField = 'to' | 'cc' | 'bcc' | 'unknown';
 export type DisplayLevel = Level | OrgLevel | 'checking' | 'skipped';
 
 export interface ComposeRecipient {
-  /** The address as read from the page (trimmed, at most 320 characters). */
-  address: string;
+  /**
+   * The address as read from the page (trimmed, at most 320 characters), or null for a recipient
+   * the page shows by name only (an Outlook contact or distribution group): such a recipient is
+   * counted and shown as "address not visible", never looked up (docs/decisions.md).
+   */
+  address: string | null;
+  /** What the page shows for a recipient without an address (at most MAX_LABEL_LENGTH characters, limits.ts). */
+  label?: string;
   field: RecipientField;
   /** Typed or pasted but not yet turned into a chip. */
   pending: boolean;
@@ -27,7 +34,7 @@ export interface ComposeRecipient {
 export interface CsComposeUpdate {
   type: 'cs/compose-update';
   composeId: string;
-  provider: ProviderId;
+  webmail: WebmailId;
   /**
    * Counted up by the content script with every change of this compose's recipient list; the
    * background echoes it on the verdicts it pushes, so the content script shows only verdicts
@@ -49,7 +56,11 @@ export type CsToBg = CsComposeUpdate | CsComposeClosed | CsComposeFocus | CsAllo
 
 // ----- background -> content script -------------------------------------------------------
 export interface RecipientVerdict {
-  address: string;
+  /** Null for a recipient shown by name only (see ComposeRecipient); its level is `unknown`. */
+  address: string | null;
+  /** The name shown for a recipient without an address. */
+  label?: string;
+  /** The policy domain; '' when there is none to check. */
   domain: string;
   level: DisplayLevel;
   /** One plain sentence: what the level means for this recipient. */
@@ -97,14 +108,14 @@ export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual | UiClearCache | 
 
 export interface ComposeView {
   composeId: string;
-  provider: ProviderId;
+  webmail: WebmailId;
   active: boolean;
   summary: ComposeSummary;
   recipients: RecipientVerdict[];
 }
 export interface TabStateResponse {
   /** Null when the tab is not a supported webmail. */
-  provider: ProviderId | null;
+  webmail: WebmailId | null;
   composes: ComposeView[];
   /** Full assessments by domain, for the details view. */
   assessments: Record<string, Assessment>;

@@ -3,21 +3,26 @@
 // The receiver parses `unknown` into the message types of messages.ts; anything else is
 // rejected, never half-accepted.
 import * as v from 'valibot';
-import type { BgToCs, CsToBg, UiToBg } from './messages.ts';
+import type { BgToCs, CsToBg, RecipientField, UiToBg } from './messages.ts';
 import {
-  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_MANUAL_INPUT_LENGTH, MAX_RECHECK_DOMAINS, MAX_RECIPIENTS,
-  MAX_REVISION, MAX_SUMMARY_LENGTH,
+  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_MANUAL_INPUT_LENGTH, MAX_RECHECK_DOMAINS,
+  MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
 } from './limits.ts';
+import { WEBMAIL_IDS } from './webmails.ts';
 
 export { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS } from './limits.ts';
 
 const composeId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_COMPOSE_ID_LENGTH));
-const provider = v.picklist(['gmail', 'outlook', 'yahoo']);
-const recipient = v.object({
-  address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
-  field: v.picklist(['to', 'cc', 'bcc', 'unknown']),
-  pending: v.boolean(),
-});
+const webmail = v.picklist(WEBMAIL_IDS);
+const address = v.nullable(v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)));
+const label = v.optional(v.pipe(v.string(), v.maxLength(MAX_LABEL_LENGTH)));
+/** A recipient without an address must say what the page shows instead (never an empty row). */
+const namedWhenAddressless = <T extends { address: string | null; label?: string | undefined }>(r: T): boolean =>
+  r.address !== null || (r.label !== undefined && r.label.trim() !== '');
+const recipient = v.pipe(
+  v.object({ address, label, field: v.picklist(['to', 'cc', 'bcc', 'unknown']), pending: v.boolean() }),
+  v.check(namedWhenAddressless<{ address: string | null; label?: string | undefined; field: RecipientField; pending: boolean }>, 'a recipient without an address needs a label'),
+);
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RECIPIENTS));
 const revision = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_REVISION));
 const displayLevel = v.picklist([
@@ -28,7 +33,7 @@ export const csToBgSchema = v.variant('type', [
   v.object({
     type: v.literal('cs/compose-update'),
     composeId,
-    provider,
+    webmail,
     revision,
     recipients: v.pipe(v.array(recipient), v.maxLength(MAX_RECIPIENTS)),
     tooMany: v.boolean(),
@@ -50,13 +55,14 @@ export const bgToCsSchema = v.variant('type', [
       warned: v.boolean(), policyNotChecked: v.boolean(), tooMany: v.boolean(),
     }),
     recipients: v.pipe(
-      v.array(v.object({
-        address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
+      v.array(v.pipe(v.object({
+        address,
+        label,
         domain: v.pipe(v.string(), v.maxLength(MAX_DOMAIN_LENGTH)),
         level: displayLevel,
         summary: v.pipe(v.string(), v.maxLength(MAX_SUMMARY_LENGTH)),
         policyNotChecked: v.boolean(),
-      })),
+      }), v.check(namedWhenAddressless, 'a verdict without an address needs a label'))),
       v.maxLength(MAX_RECIPIENTS),
     ),
   }),

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
+import { webmailNamesOr } from '../shared/webmail-names.ts';
 import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
 import { Legend } from '../ui/Legend.tsx';
@@ -68,7 +69,7 @@ export function App({ connector, section = null }: { connector: Connector; secti
       <section aria-labelledby="what">
         <h2 id="what">{t('welcome_what_heading')}</h2>
         <p>{t('welcome_what_1')}</p>
-        <p>{t('welcome_what_2')}</p>
+        <p>{t('welcome_what_2', [webmailNamesOr()])}</p>
       </section>
 
       <section aria-labelledby="legend">

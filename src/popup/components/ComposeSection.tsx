@@ -18,7 +18,8 @@ export function composeLabel(compose: ComposeView): string {
   const [first] = compose.recipients;
   if (first === undefined) return t('popup_compose_new');
   const others = compose.recipients.length - 1;
-  const address = cap(first.address, 80);
+  // A recipient shown by name only is labelled by that name.
+  const address = cap(first.address ?? first.label ?? '', 80);
   return others === 0 ? t('popup_compose_to', [address]) : tPlural('popup_compose_to_more', others, [address]);
 }
 
@@ -60,8 +61,9 @@ export function ComposeSection({ compose, index, count, assessments, helpUrl, or
       {summary.policyNotChecked && <PolicyNotice onAllow={onAllowPolicyChecks} />}
       {compose.recipients.length > 0 && (
         <ul class="plain recipients">
-          {byRank(compose.recipients, (r) => r.level).map((r) => (
-            <RecipientItem key={r.address} label={r.address} level={r.level} summary={r.summary} assessment={assessments[r.domain]} />
+          {byRank(compose.recipients, (r) => r.level).map((r, i) => (
+            // A recipient shown by name only has no address (and no domain to look up).
+            <RecipientItem key={r.address ?? `#${i}:${r.label ?? ''}`} label={r.address ?? r.label ?? ''} level={r.level} summary={r.summary} assessment={r.domain === '' ? undefined : assessments[r.domain]} />
           ))}
         </ul>
       )}

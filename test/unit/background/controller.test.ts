@@ -14,15 +14,15 @@ import { installI18n } from './locale-fixture.ts';
 beforeAll(installI18n);
 
 const TAB = 7;
-const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'doc-1' } as const;
+const ORIGIN = { kind: 'content', tabId: TAB, frameId: 0, webmail: 'gmail', documentId: 'doc-1' } as const;
 const update = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({
-  type: 'cs/compose-update', composeId, provider: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
+  type: 'cs/compose-update', composeId, webmail: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
   recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
 });
 
 /** One "worker": a fresh controller over the given session storage, as after a restart. */
 function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps) => Promise<Assessment>, tabs: Record<number, string> = { [TAB]: 'https://mail.google.com/mail/u/0/' }) {
-  const pushes: { tabId: number; message: BgComposeVerdicts }[] = [];
+  const pushes: { tabId: number; message: BgComposeVerdicts; frameId: number }[] = [];
   const badge = fakeAction();
   const cache = createAssessmentCache(session, { now: () => 1_000 });
   const service = createAssessmentService({ assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, now: () => 1_000 });
@@ -31,7 +31,7 @@ function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps
     session,
     service,
     action: badge.action,
-    sendToTab: async (tabId, message) => { pushes.push({ tabId, message }); },
+    sendToTab: async (tabId, message, frameId) => { pushes.push({ tabId, message, frameId }); },
     tabUrl: async (tabId) => (tabId in tabs ? tabs[tabId] : null),
     hasPolicyPermission: async () => false,
     senderFor: (p) => (p === 'gmail' ? { mtaSts: true, dane: false } : undefined),
@@ -95,7 +95,7 @@ describe('background controller', () => {
 
     // The popup of the new worker sees the compose too.
     const state = await w2.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
-    expect(state).toMatchObject({ provider: 'gmail', policyFetchGranted: false, composes: [{ composeId: 'c1', active: true }] });
+    expect(state).toMatchObject({ webmail: 'gmail', policyFetchGranted: false, composes: [{ composeId: 'c1', active: true }] });
     expect(Object.keys((state as { assessments: object }).assessments).sort()).toEqual(['example.com', 'other.example']);
   });
 
@@ -117,6 +117,31 @@ describe('background controller', () => {
     await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('!!'));
     await w.controller.handleContent({ type: 'cs/compose-closed', composeId: 'c2' }, ORIGIN);
     await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('✓'));
+  });
+
+  it('answers every update with verdicts, also when they read as before (a typed address became a chip)', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'));
+    const pending: CsComposeUpdate = { ...update('c1'), recipients: [{ address: 'a@example.com', field: 'to', pending: true }] };
+    await w.controller.handleContent(pending, ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('protected'));
+    const before = w.pushes.length;
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await vi.waitFor(() => expect(w.pushes.length).toBe(before + 1));
+    expect(w.lastPush()?.recipients[0]?.level).toBe('protected');
+  });
+
+  it('pushes verdicts to the frame that holds the compose; an about:blank pop-out is not "leaving the webmail"', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'), { [TAB]: 'about:blank' });
+    const outlook = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({ ...update(composeId, ...addresses), webmail: 'outlook' });
+    await w.controller.handleContent(outlook('outlook:a', 'a@example.com'), { kind: 'content', tabId: TAB, frameId: 0, webmail: 'outlook' });
+    await w.controller.handleContent(outlook('outlook:a', 'b@example.com'), { kind: 'content', tabId: TAB, frameId: 3, webmail: 'outlook' });
+    await vi.waitFor(() => expect(w.pushes.filter((p) => p.message.recipients[0]?.level === 'protected').map((p) => [p.frameId, p.message.composeId, p.message.recipients[0]?.address]))
+      .toEqual(expect.arrayContaining([[0, 'outlook:a', 'a@example.com'], [3, 'outlook:a', 'b@example.com']])));
+    await w.controller.tabNavigated(TAB, 'about:blank');
+    await w.controller.resume();
+    expect(Object.keys(w.controller.snapshot().tabs[TAB]?.composes ?? {}).sort()).toEqual(['3|outlook:a', 'outlook:a']);
+    const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
+    expect(state).toMatchObject({ webmail: 'outlook' });
   });
 
   it('clears the tab when it closes or leaves the webmail', async () => {

@@ -111,7 +111,7 @@ describe('verdicts after a worker restart with storage.session full', () => {
     await vi.waitFor(() => expect(badgeText()).toContain('Protected'), { timeout: 3000 });
     // Another compose of the tab checks 34 domains that publish huge MX sets.
     const big = Array.from({ length: 34 }, (_, i) => ({ address: `u@big${i}.test`, field: 'to' as const, pending: false }));
-    await transport.send({ type: 'cs/compose-update', composeId: 'other', provider: 'gmail', revision: 1, recipients: big, tooMany: false, fieldsFound: true });
+    await transport.send({ type: 'cs/compose-update', composeId: 'other', webmail: 'gmail', revision: 1, recipients: big, tooMany: false, fieldsFound: true });
     await vi.waitFor(async () => {
       const tab = await transport.background.controller.handlePage({ type: 'ui/get-tab-state', tabId: 7 }) as TabStateResponse;
       expect(tab.composes.find((c) => c.composeId === 'other')?.summary).toMatchObject({ level: 'protected', total: 34 });

@@ -18,9 +18,9 @@ import { installI18n } from './locale-fixture.ts';
 beforeAll(installI18n);
 
 const TAB = 3;
-const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'd' } as const;
+const ORIGIN = { kind: 'content', tabId: TAB, frameId: 0, webmail: 'gmail', documentId: 'd' } as const;
 const update = (...addresses: string[]): CsComposeUpdate => ({
-  type: 'cs/compose-update', composeId: 'c1', provider: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
+  type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
   recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
 });
 
@@ -168,6 +168,8 @@ describe('settings runtime', () => {
     const { m, s } = areas({}, {});
     const rt = createSettingsRuntime({ managed: m, sync: s, hasOrigin: async () => true });
     expect(senderForSettings(await rt.ready(), 'gmail')).toEqual({ mtaSts: true, dane: false });
-    expect(senderForSettings(rt.latest(), 'outlook')).toBeUndefined();
+    // Outlook sends through Exchange Online (documented MTA-STS and DANE); Yahoo documents nothing.
+    expect(senderForSettings(rt.latest(), 'outlook')).toEqual({ mtaSts: true, dane: true });
+    expect(senderForSettings(rt.latest(), 'yahoo')).toBeUndefined();
   });
 });

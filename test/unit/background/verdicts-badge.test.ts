@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badgeView } from '../../../src/background/badge.ts';
-import { recipientVerdicts, summarize, tooManySummary } from '../../../src/background/verdicts.ts';
+import { domainsOf, recipientVerdicts, summarize, tooManySummary } from '../../../src/background/verdicts.ts';
 import { composeHeadline } from '../../../src/shared/headline.ts';
 import { levelColour, levelGlyph, levelIconPaths, LEVELS_BY_RANK } from '../../../src/shared/level-display.ts';
 import { headlineLevel, LEVEL_TABLE } from '../../../src/shared/level-table.ts';
@@ -53,6 +53,17 @@ describe('recipientVerdicts', () => {
       ['example.com', 'protected'], ['other.example', 'checking'], ['', 'unknown'], ['', 'unknown'],
     ]);
     expect(verdicts[0]?.summary).toMatch(/requires an encrypted, authenticated connection/);
+  });
+
+  it('gives a recipient shown by name only "could not check", with its name and no domain, never a lookup', () => {
+    const nameOnly: ComposeRecipient = { address: null, label: 'Design Group', field: 'cc', pending: false };
+    const looked: string[] = [];
+    const verdicts = recipientVerdicts([r('ann@example.com'), nameOnly], (d) => { looked.push(d); return { level: 'protected' }; });
+    expect(looked).toEqual(['example.com']);
+    expect(verdicts[1]).toEqual({ address: null, label: 'Design Group', domain: '', level: 'unknown', summary: expect.stringMatching(/by name only/), policyNotChecked: false });
+    expect(domainsOf([r('ann@example.com'), nameOnly])).toEqual(['example.com']);
+    // Counted, it keeps the compose from looking protected, and it is named as the one at fault.
+    expect(summarize(verdicts, { threshold: 'unverified' })).toMatchObject({ level: 'unknown', total: 2, notProtected: 1, checking: 0, atLevel: 1, culprit: 'Design Group', warned: true });
   });
 
   it('flags a recipient whose MTA-STS policy file was not read and could change the verdict', () => {

@@ -26,8 +26,8 @@ function verdicts(composeId = 'gmail:101'): BgComposeVerdicts {
     type: 'bg/compose-verdicts', composeId, revision: sent?.revision ?? 1,
     summary: { ...SUMMARY },
     recipients: (sent?.recipients ?? []).map((r) => ({
-      address: r.address, domain: r.address.split('@')[1] ?? '', policyNotChecked: false,
-      ...(VERDICTS[r.address] ?? { level: 'unknown', summary: 'Could not check.' }),
+      address: r.address, domain: r.address?.split('@')[1] ?? '', policyNotChecked: false,
+      ...(VERDICTS[r.address ?? ''] ?? { level: 'unknown', summary: 'Could not check.' }),
     })),
   };
 }

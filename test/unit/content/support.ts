@@ -9,14 +9,18 @@ import { getMessageFrom, loadMessages } from '../background/locale-fixture.ts';
 
 // Paths, not URL objects: under happy-dom the global URL is the DOM's, which node:fs rejects.
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(HERE, '../../fixtures/gmail');
+const FIXTURES = join(HERE, '../../fixtures');
 
-/** Replaces the test document's body with the fixture's body (parsed, never assigned as HTML). */
-export function loadFixture(name: string): void {
-  const html = readFileSync(join(FIXTURES, name), 'utf8');
+/**
+ * Replaces a document's body (the test document's by default) with the fixture's body (parsed,
+ * never assigned as HTML). `name` is a file of test/fixtures/gmail/, or `<dir>/<file>` under
+ * test/fixtures/ (e.g. `outlook/new-message-textbox.html`).
+ */
+export function loadFixture(name: string, doc: Document = document): void {
+  const html = readFileSync(join(FIXTURES, name.includes('/') ? name : `gmail/${name}`), 'utf8');
   const parsed = new DOMParser().parseFromString(html, 'text/html');
-  document.body.className = parsed.body.className;
-  document.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => document.importNode(n, true)));
+  doc.body.className = parsed.body.className;
+  doc.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => doc.importNode(n, true)));
 }
 
 /** chrome.i18n.getMessage over the merged English messages (the content script also uses src/shared's). */
@@ -59,9 +63,12 @@ export class FakeTransport implements Transport {
   }
 }
 
-/** The recipients of an update as compact strings: "to:jane@example.com" or "to?:typed@x" (pending). */
-export function brief(update: { recipients: { address: string; field: string; pending: boolean }[] } | undefined): string[] {
-  return (update?.recipients ?? []).map((r) => `${r.field}${r.pending ? '?' : ''}:${r.address}`);
+/**
+ * The recipients of an update as compact strings: "to:jane@example.com", "to?:typed@x" (pending),
+ * "to#:Design Group" (shown by name only, no address).
+ */
+export function brief(update: { recipients: { address: string | null; label?: string; field: string; pending: boolean }[] } | undefined): string[] {
+  return (update?.recipients ?? []).map((r) => (r.address === null ? `${r.field}#:${r.label ?? ''}` : `${r.field}${r.pending ? '?' : ''}:${r.address}`));
 }
 
 // ----- scripting Gmail-like behaviour on the fixtures --------------------------------------

@@ -29,11 +29,11 @@ function protectedAssessment(): Assessment {
 const SUMMARY = { level: 'unverified', total: 2, notProtected: 1, checking: 0, atLevel: 1, culprit: 'bob@plain.example', warned: true, policyNotChecked: false, tooMany: false } as const;
 
 const gmailTab = (overrides: Partial<TabStateResponse> = {}): TabStateResponse => ({
-  provider: 'gmail',
+  webmail: 'gmail',
   policyFetchGranted: true,
   assessments: { 'example.com': protectedAssessment(), 'plain.example': assessment('plain.example', 'unverified') },
   composes: [{
-    composeId: 'c1', provider: 'gmail', active: true,
+    composeId: 'c1', webmail: 'gmail', active: true,
     summary: { ...SUMMARY },
     recipients: [
       { address: 'ann@example.com', domain: 'example.com', level: 'protected', summary: 'Protected sentence.', policyNotChecked: false },
@@ -188,7 +188,7 @@ describe('popup in a webmail tab with a compose', () => {
 });
 
 describe('popup outside webmail', () => {
-  const outside: TabStateResponse = { provider: null, composes: [], assessments: {}, policyFetchGranted: true };
+  const outside: TabStateResponse = { webmail: null, composes: [], assessments: {}, policyFetchGranted: true };
 
   it('says what InTransit does and checks an address by hand', async () => {
     const { connector } = fakeConnector(outside);
@@ -227,7 +227,7 @@ describe('popup outside webmail', () => {
 
 describe('popup in webmail without a compose', () => {
   it('invites to start writing and still offers the check by hand', async () => {
-    const { connector } = fakeConnector({ provider: 'gmail', composes: [], assessments: {}, policyFetchGranted: true });
+    const { connector } = fakeConnector({ webmail: 'gmail', composes: [], assessments: {}, policyFetchGranted: true });
     render(<App connector={connector} />);
     expect(await screen.findByRole('heading', { name: 'No email being written' })).toBeTruthy();
     expect(screen.getByLabelText('Email address or domain')).toBeTruthy();

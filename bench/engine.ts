@@ -8,7 +8,7 @@
 //   run in a worker thread (world-worker.ts), so their CPU — server-side TLS, zone lookups, DNS
 //   encoding — is not charged to the engine. Their query and request logs come back as messages.
 //   Their certificates are issued, and their code warmed, before anything is timed.
-// - DoH runs over ONE HTTP/2 connection (src/cli/http2-fetch.ts), as a browser keeps to its
+// - DoH runs over ONE HTTP/2 connection (src/node/http2-fetch.ts), as a browser keeps to its
 //   resolver (RFC 8484 s5.2) and as the CLI now does: all queries of a batch are streams of one
 //   session. The session is opened before timing and kept across runs ("cold" means cold
 //   caches: DNS answers and policies, never a connection setup charged as D).
@@ -36,8 +36,8 @@ import {
   type AssessDeps,
   type FetchLike,
 } from '../src/core/index.ts';
-import { createHttp2Fetch } from '../src/cli/http2-fetch.ts';
-import { createNodeHttpsFetch } from '../src/cli/https-fetch.ts';
+import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
+import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import { startRemoteNetwork } from './remote-fetch.ts';
 import { startRemoteWorld, type RemoteWorld } from './remote-world.ts';
 import { BENCH_DOMAINS, benchAddresses } from './scenario.ts';

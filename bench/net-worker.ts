@@ -2,8 +2,8 @@
 // in this worker thread, as a browser runs fetch() in its network service, not on the thread of
 // the extension's service worker. remote-fetch.ts is the other side: a FetchLike over messages.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createHttp2Fetch } from '../src/cli/http2-fetch.ts';
-import { createNodeHttpsFetch } from '../src/cli/https-fetch.ts';
+import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
+import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import type { NetReply, NetRequest } from './remote-fetch.ts';
 
 const port = parentPort;

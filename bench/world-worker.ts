@@ -3,8 +3,8 @@
 // (server-side TLS, zone lookups, DNS encoding) runs on another thread and does not count
 // against the engine's latency. The main thread talks to it over messages (remote-world.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNodeHttpsFetch } from '../src/cli/https-fetch.ts';
-import { createHttp2Fetch } from '../src/cli/http2-fetch.ts';
+import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
+import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
 import { encodeQuery, base64url } from '../src/core/dns/index.ts';
 import { POLICY_PATH, scenarioZone, startWorld, type World } from '../test/support/world.ts';
 import type { Zone } from '../test/support/zone.ts';

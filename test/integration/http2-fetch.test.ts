@@ -1,4 +1,4 @@
-// src/cli/http2-fetch.ts against real TLS servers with a run-time test CA: the DoH server (which
+// src/node/http2-fetch.ts against real TLS servers with a run-time test CA: the DoH server (which
 // speaks HTTP/2 and HTTP/1.1), a bare HTTP/2 server for redirects, slow and endless bodies, and
 // an HTTP/1.1-only server for the ALPN fallback.
 import { once } from 'node:events';
@@ -7,7 +7,7 @@ import { createSecureServer, type Http2SecureServer, type ServerHttp2Stream } fr
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttp2Fetch } from '../../src/cli/http2-fetch.ts';
+import { createHttp2Fetch } from '../../src/node/http2-fetch.ts';
 import { classify, createDohResolver } from '../../src/core/dns/index.ts';
 import { createTestCa, issueCertificate, type TestCa } from '../support/ca.ts';
 import { startDohServer, type DohServer } from '../support/doh-server.ts';

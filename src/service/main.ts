@@ -16,7 +16,7 @@ import { createClientAddressResolver } from './client-address.ts';
 import { ConfigError, describeConfig, parseConfig, SERVE_USAGE, unknownEnvironment, type Config } from './config.ts';
 import { createEgressPolicy } from './egress.ts';
 import { createServiceEngine } from './engine.ts';
-import { createRedisKv, type RedisKv } from './kv/redis.ts';
+import type { RedisKv } from './kv/redis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createNamePolicy } from './names.ts';
 import { createOriginGate } from './origin.ts';
@@ -91,7 +91,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
   if (unknown.length > 0) logger.warn('unknown-environment', { names: unknown });
 
   const stats: SharedStats = { failures: 0 };
-  const redis: RedisKv | undefined = config.redis === null ? undefined : createRedisKv({
+  // The Redis client is loaded only when configured (a large module a single instance never needs).
+  const redis: RedisKv | undefined = config.redis === null ? undefined : (await import('./kv/redis.ts')).createRedisKv({
     url: config.redis,
     onState: (s) => (s === 'ready' ? logger.info('redis-ready') : logger.warn('redis-down', { note: 'answering from memory until it is back' })),
   });

@@ -3,8 +3,8 @@
 // Redis cannot answer — down, or slower than 50 ms — the same limit is counted in memory
 // instead (the library's insurance limiter), so requests keep being answered.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { KEY_PREFIX } from './kv/kv.ts';
 import type { RedisKv } from './kv/redis.ts';
-import { KEY_PREFIX } from './kv/redis.ts';
 
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterS: number };
 

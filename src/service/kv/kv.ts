@@ -1,5 +1,8 @@
 // The small key-value interface the service's caches use: memory in one instance, Redis (or
 // Valkey, same protocol) shared by several. Values are strings (JSON); every key has a TTL.
+/** Every key the service writes to a shared store starts with this (bump it when formats change). */
+export const KEY_PREFIX = 'it1:';
+
 export interface Kv {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<string | undefined>;

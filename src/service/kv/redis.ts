@@ -8,9 +8,7 @@
 // - the client reconnects in the background, with backoff, forever.
 // Callers treat KvUnavailable as a miss and use their memory copy.
 import { createClient, type RedisClientType } from '@redis/client';
-import { KvUnavailable, type Kv } from './kv.ts';
-
-export const KEY_PREFIX = 'it1:';
+import { KEY_PREFIX, KvUnavailable, type Kv } from './kv.ts';
 
 export interface RedisKv extends Kv {
   readonly kind: 'redis';

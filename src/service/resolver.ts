@@ -10,6 +10,9 @@ import { createHttp2Fetch, type Http2Fetch } from '../node/http2-fetch.ts';
 import { createNodeHttpsFetch } from '../node/https-fetch.ts';
 
 export const DNS_CACHE_ENTRIES = 50_000;
+/** Concurrent DoH requests: one request of 100 domains sends about 300 queries at once, all streams of
+ *  one HTTP/2 session (servers commonly allow 100-250 concurrent streams; more wait in the queue). */
+export const DOH_MAX_IN_FLIGHT = 256;
 
 export function redactingResolver(inner: Resolver): Resolver {
   return {
@@ -22,6 +25,26 @@ export function redactingResolver(inner: Resolver): Resolver {
   };
 }
 
+/**
+ * When the engine asks for `_mta-sts.<domain>` TXT, the addresses of `mta-sts.<domain>` are asked
+ * for at the same time, into the shared cache. The policy fetch needs them right after the TXT
+ * answer; asked in series they would put a third round trip on the critical path (TXT, then
+ * A/AAAA, then the fetch), where a browser — whose OS resolves the policy host — has two
+ * (docs/decisions.md "Lookup service"). Costs two queries per domain to the same resolver.
+ */
+export function prefetchingPolicyHosts(inner: Resolver): Resolver {
+  return {
+    query<T extends RRType>(name: string, type: T, signal?: AbortSignal): Promise<DnsResult<T>> {
+      if (type === 'TXT' && name.startsWith('_mta-sts.')) {
+        const host = `mta-sts.${name.slice('_mta-sts.'.length)}`;
+        void inner.query(host, 'A').catch(() => undefined);
+        void inner.query(host, 'AAAA').catch(() => undefined);
+      }
+      return inner.query(name, type, signal);
+    },
+  };
+}
+
 export interface ServiceResolver {
   resolver: CachingResolver;
   close(): void;
@@ -30,8 +53,8 @@ export interface ServiceResolver {
 export function createServiceResolver(options: { urls: string[]; timeoutMs: number; ca?: string | string[]; onQuery?: () => void }): ServiceResolver {
   const doh: Http2Fetch = createHttp2Fetch({ ca: options.ca, http1Fallback: createNodeHttpsFetch({ ca: options.ca, keepAlive: true }) });
   const resolver = createCachingResolver(
-    redactingResolver(createDohResolver({ urls: options.urls, fetch: doh, timeoutMs: options.timeoutMs, onQuery: options.onQuery })),
+    redactingResolver(createDohResolver({ urls: options.urls, fetch: doh, timeoutMs: options.timeoutMs, maxInFlight: DOH_MAX_IN_FLIGHT, onQuery: options.onQuery })),
     { maxEntries: DNS_CACHE_ENTRIES },
   );
-  return { resolver, close: () => doh.close() };
+  return { resolver: Object.assign(prefetchingPolicyHosts(resolver), { clear: () => resolver.clear(), size: () => resolver.size() }), close: () => doh.close() };
 }

@@ -13,7 +13,7 @@ import { POLICY_PATH, scenarioZone, startWorld, type World } from '../support/wo
 
 const ROOT = join(import.meta.dirname, '../..');
 /** How the service is started: the same entry point an administrator runs. */
-const SERVE = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/service/main.ts')];
+const SERVE = ['--import', 'tsx', join(ROOT, 'src/service/main.ts')];
 const SERVICE_HOST = '127.0.0.86';
 const OTHER_CLIENT = '127.0.0.87'; // the rate-limit test's own client address (its own budget)
 const RATE_LIMIT = 40;
@@ -44,6 +44,7 @@ async function startRedis(dir: string): Promise<void> {
 async function startInstance(args: string[]): Promise<Instance> {
   const child = spawn(process.execPath, [...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', world.doh.url, '--allow-special-use-names',
     '--allow-egress', `${world.ip}/32`, '--timeout', '3000', ...args], {
+    cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-// Checks, before the tests start, that the system programs the end-to-end tests drive exist.
+// Checks, before the tests start, that the system programs the tests drive exist.
 // As root with apt-get at hand it installs them (as .ci/run does); otherwise it stops at once
 // with the one command to run.
 import { existsSync } from 'node:fs';
@@ -8,6 +8,7 @@ const needs = [
   ['/usr/bin/chromium', 'chromium'],
   ['/usr/bin/certutil', 'libnss3-tools'],
   ['/usr/bin/firefox-esr', 'firefox-esr'],
+  ['/usr/bin/redis-server', 'redis-server'], // the lookup service's multi-instance test
 ];
 const missing = () => needs.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
 let lacking = missing();

@@ -8,6 +8,12 @@ const needs = [
   ['/usr/bin/chromium', 'chromium'],
   ['/usr/bin/certutil', 'libnss3-tools'],
   ['/usr/bin/firefox-esr', 'firefox-esr'],
+  // The DNSSEC world of the integration tests (test/dnssec).
+  ['/usr/sbin/named', 'bind9'],
+  ['/usr/bin/dnssec-signzone', 'bind9-utils'],
+  ['/usr/sbin/unbound', 'unbound'],
+  ['/usr/sbin/posttls-finger', 'postfix'],
+  ['/usr/bin/kdig', 'knot-dnsutils'],
   ['/usr/bin/redis-server', 'redis-server'], // the lookup service's multi-instance test
 ];
 const missing = () => needs.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { domainOfAddressOrDomain, normalizeDomain, parseRecipient } from './address.ts';
 
 describe('normalizeDomain', () => {
-  it('A4: lower-cases and strips one trailing dot', () => {
+  it('RFC 1035 s2.3.4: lower-cases and strips one trailing dot', () => {
     expect(normalizeDomain(' Example.COM. ')).toEqual({ ok: true, domain: 'example.com', display: 'example.com' });
   });
 
-  it('A3: converts U-labels to A-labels and keeps the display form', () => {
+  it('RFC 5891: converts U-labels to A-labels and keeps the display form', () => {
     expect(normalizeDomain('Bücher.example')).toEqual({ ok: true, domain: 'xn--bcher-kva.example', display: 'bücher.example' });
     expect(normalizeDomain('例え.テスト')).toMatchObject({ ok: true, domain: 'xn--r8jz45g.xn--zckzah' });
     // UTS-46 maps full-width letters and the ideographic full stop.
@@ -42,7 +42,7 @@ describe('normalizeDomain', () => {
     [`${'a'.repeat(64)}.example`, 'address.domain-too-long'],
     [`${'abcdefghi.'.repeat(25)}example`, 'address.domain-too-long'],
     ['exa\u0000mple.com', 'address.domain-invalid'],
-  ])('A4: rejects %j with %s', (input, code) => {
+  ])('RFC 1035 s2.3.4: rejects %j with %s', (input, code) => {
     const result = normalizeDomain(input);
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -51,7 +51,7 @@ describe('normalizeDomain', () => {
     }
   });
 
-  it('A4: accepts a 63-octet label and a 253-octet name', () => {
+  it('RFC 1035 s2.3.4: accepts a 63-octet label and a 253-octet name', () => {
     expect(normalizeDomain(`${'a'.repeat(63)}.example`).ok).toBe(true);
     const name = `${'abcdefghi.'.repeat(24)}abcde.example`; // 240 + 13 = 253 octets
     expect(name.length).toBe(253);
@@ -70,16 +70,16 @@ describe('parseRecipient', () => {
     expect(parseRecipient('<jane@example.org>')).toMatchObject({ ok: true, domain: 'example.org' });
   });
 
-  it('A1: takes the domain after the LAST @ (quoted local part)', () => {
+  it('RFC 5321 s4.1.2: takes the domain after the LAST @ (quoted local part)', () => {
     expect(parseRecipient('"quoted@local"@example.com')).toMatchObject({ ok: true, address: '"quoted@local"@example.com', domain: 'example.com' });
     expect(parseRecipient('"a b\\" c"@example.com')).toMatchObject({ ok: true, domain: 'example.com' });
   });
 
-  it('A3: converts an IDN domain and keeps the local part (SMTPUTF8)', () => {
+  it('RFC 5891: converts an IDN domain and keeps the local part (SMTPUTF8)', () => {
     expect(parseRecipient('josé@Bücher.example')).toEqual({ ok: true, address: 'josé@xn--bcher-kva.example', domain: 'xn--bcher-kva.example', display: 'bücher.example' });
   });
 
-  it('A2: address literals are not assessable, with a distinct code', () => {
+  it('RFC 8461 s3.4: address literals are not assessable, with a distinct code', () => {
     for (const input of ['user@[192.0.2.1]', 'user@[IPv6:2001:db8::1]', 'Name <user@[192.0.2.1]>']) {
       const result = parseRecipient(input);
       expect(result).toMatchObject({ ok: false, literal: true, error: { code: 'address.literal' } });
@@ -140,7 +140,7 @@ describe('domainOfAddressOrDomain', () => {
     expect(domainOfAddressOrDomain('Jane <jane@example.org>')).toMatchObject({ ok: true, domain: 'example.org' });
   });
 
-  it('A2: a bare address literal is flagged as a literal', () => {
+  it('RFC 8461 s3.4: a bare address literal is flagged as a literal', () => {
     expect(domainOfAddressOrDomain('[192.0.2.1]')).toMatchObject({ ok: false, literal: true, error: { code: 'address.literal' } });
     expect(domainOfAddressOrDomain('u@[192.0.2.1]')).toMatchObject({ ok: false, literal: true });
   });

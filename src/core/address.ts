@@ -1,4 +1,4 @@
-// Recipient address -> policy domain (standards.md checklist A1-A5).
+// Recipient address -> policy domain (RFC 5321 s4.1.2; RFC 8461 s3.4; RFC 1035 s2.3.4).
 //
 // Everything here is total: any string gives a defined result, never an exception. Errors carry
 // a stable `code` (see AddressErrorCode) and one plain sentence for people.
@@ -7,17 +7,17 @@ import type { Diagnostic } from './types.ts';
 
 export type AddressErrorCode =
   | 'address.malformed'        // not an email address at all
-  | 'address.literal'          // user@[192.0.2.1]: no policy can apply (A2)
+  | 'address.literal'          // user@[192.0.2.1]: no policy can apply (RFC 8461 s3.4)
   | 'address.domain-empty'
   | 'address.domain-invalid'   // characters, labels or IDNA conversion not acceptable
   | 'address.domain-ip'        // an IP address written as a domain name
-  | 'address.domain-too-long'  // a label over 63 octets or a name over 253 (A4)
+  | 'address.domain-too-long'  // a label over 63 octets or a name over 253 (RFC 1035 s2.3.4)
   | 'address.domain-single-label';
 
 export type DomainResult =
   | {
       ok: true;
-      /** Lower-case A-labels, no trailing dot: what every query and URL uses (A3, A4). */
+      /** Lower-case A-labels, no trailing dot: what every query and URL uses (RFC 5891; RFC 1035 s2.3.4). */
       domain: string;
       /** As the user wrote it, lower-cased, one trailing dot stripped (may hold U-labels). */
       display: string;
@@ -145,7 +145,7 @@ function isDotAtom(local: string): boolean {
 
 /**
  * Parse one recipient as a webmail shows it: `user@example.com`, `Name <user@example.com>`,
- * `"quoted@local"@example.com`. The domain is what follows the LAST '@' (A1).
+ * `"quoted@local"@example.com`. The domain is what follows the LAST '@' (RFC 5321 s4.1.2).
  */
 export function parseRecipient(input: string): RecipientResult {
   if (typeof input !== 'string') return fail('address.malformed', 'This is not an email address.');

@@ -1,15 +1,16 @@
-// Recipient domain -> Assessment: the verdict model of DESIGN.md.
+// Recipient domain -> Assessment: the verdict model of README.md ("What the verdicts mean").
 //
 // Every lookup of a domain starts as soon as its inputs exist: MX, the `_mta-sts` TXT (then the
 // policy fetch) and the `_smtp._tls` TXT at once; after the MX answer, the DANE queries of every
-// host at once. So a cold check costs about two round trips (MX -> TLSA, TXT -> policy).
+// host at once (at most MAX_MX_LOOKUPS hosts, mx.ts). So a cold check costs about two round trips
+// (MX -> TLSA, TXT -> policy).
 //
 // The rules that turn evidence into a level live in verdict.ts; this file only gathers.
 import { normalizeDomain, parseRecipient } from './address.ts';
 import { evaluateDane, type DaneResult } from './dane/index.ts';
 import { discoverMtaSts, type MtaStsDiscovery } from './mta-sts/discover.ts';
 import type { PolicyCache } from './mta-sts/cache.ts';
-import { interpretMx, type MxInterpretation } from './mx.ts';
+import { interpretMx, mxHostsToLookUp, type MxInterpretation } from './mx.ts';
 import { discoverTlsRpt, type TlsRptDiscovery } from './tls-rpt/record.ts';
 import { buildVerdict, unassessable } from './verdict.ts';
 import type { Assessment, DnsResult, FetchLike, Resolver, SenderCapabilities } from './types.ts';
@@ -62,8 +63,9 @@ export async function assessDomain(input: string, deps: AssessDeps): Promise<Ass
     const mxResult = await resolver.query(domain, 'MX', signal);
     const mx = interpretMx(mxResult, domain);
     let dane: DaneResult | null = null;
-    if (mx.kind === 'hosts' && mx.hosts.length > 0) {
-      dane = await evaluateDane({ hosts: mx.hosts.map((h) => h.host), mxSecure: mx.secure }, { resolver, signal });
+    const hosts = mxHostsToLookUp(mx);
+    if (mx.kind === 'hosts' && hosts.length > 0) {
+      dane = await evaluateDane({ hosts, mxSecure: mx.secure }, { resolver, signal });
     }
     return { mxResult, mx, dane };
   })();
@@ -84,7 +86,7 @@ export async function assessAddresses(addresses: readonly string[], deps: Assess
   // (a provider's, a gateway's) are asked about once.
   const shared = { ...deps, resolver: sharingResolver(deps.resolver) };
   for (const raw of addresses) {
-    const text = String(raw).trim();
+    const text = typeof raw === 'string' ? raw.trim() : '';
     const parsed = text.includes('@') ? parseRecipient(text) : normalizeDomain(text);
     if (!parsed.ok) {
       const key = `invalid:${text}`;

@@ -43,9 +43,10 @@ export interface RecordData {
  * - `answer`: NOERROR with at least one record of the asked type (after following CNAMEs).
  * - `nodata`: NOERROR, no record of that type.
  * - `nxdomain`: the name does not exist (RCODE 3).
- * - `servfail`: SERVFAIL or another error RCODE (for DNSSEC: a validation failure).
+ * - `servfail`: RCODE 2 SERVFAIL; a DNSSEC validation failure only when `ede` says so.
  * - `timeout`: no resolver answered in time.
- * - `error`: every resolver failed otherwise (HTTP error, malformed response, network).
+ * - `error`: every resolver failed otherwise (HTTP error, malformed response or an answer that
+ *   does not answer the question, network, another error RCODE such as REFUSED).
  */
 export type DnsOutcome = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'timeout' | 'error';
 
@@ -62,8 +63,13 @@ export interface DnsResult<T extends RRType = RRType> {
   cnames: string[];
   /** The resolver URL that answered, when one did. */
   resolver?: string;
-  /** A readable reason for `timeout` and `error`. */
+  /** A readable reason for `servfail`, `timeout` and `error`. */
   error?: string;
+  /**
+   * The Extended DNS Error (RFC 8914) the resolver sent with its answer, when it sent one: for
+   * a SERVFAIL, why it failed (DNSSEC-related codes mean the zone is broken).
+   */
+  ede?: { code: number; text?: string };
 }
 
 /** The six-way classification the verdict logic reasons with. */
@@ -81,7 +87,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 // ---------------------------------------------------------------------------------------------
 // Verdicts
 
-/** Ordered best to worst, except that `unknown` is never shown as safe (DESIGN.md). */
+/** Ordered best to worst, except that `unknown` is never shown as safe (README.md "What the verdicts mean"). */
 export type Level = 'protected' | 'encrypted' | 'unverified' | 'misconfigured' | 'undeliverable' | 'unknown';
 
 /** Levels an organisation adds through policy (applied by the extension over core's Level). */
@@ -108,6 +114,11 @@ export interface MxHostEvidence {
   mtaStsPattern?: string | null;
   /** Provider id from the providers table, when the host belongs to a known provider. */
   provider?: string;
+  /**
+   * Set when the MX target is not a valid DNS host name: it is never looked up and no policy can
+   * cover it (docs/decisions.md "Engine": MX targets).
+   */
+  invalidName?: true;
 }
 
 export interface MxEvidence {
@@ -160,6 +171,10 @@ export interface DaneHostEvidence {
   /** The TLSA base name actually queried (CNAME-expanded when the chain is secure). */
   tlsaName?: string;
   usages: number[];
+  /** For `lookup-failed` and `dnssec-failure`: which query failed and how, in short. */
+  problem?: string;
+  /** The Extended DNS Error of that failure, when the resolver sent one (RFC 8914). */
+  ede?: { code: number; text?: string };
 }
 
 export interface DaneEvidence {

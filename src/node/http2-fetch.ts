@@ -1,20 +1,26 @@
 // A FetchLike over node:http2, for DNS over HTTPS: RFC 8484 s5.2 makes HTTP/2 "the minimum
 // RECOMMENDED version of HTTP for use with DoH", and a browser keeps ONE HTTP/2 connection to its
 // resolver and multiplexes every query over it. So does this fetch: one session per origin,
-// opened on first use, reused by every later request, its streams concurrent.
+// opened on first use (or by preconnect()), reused by every later request, its streams concurrent.
 // - TLS is checked against `ca` (default: Node's store plus NODE_EXTRA_CA_CERTS); the name
 //   checked and sent as SNI is the URL's hostname, the address dialled can come from `lookup`.
 // - A server that negotiates only HTTP/1.1 (ALPN, RFC 7301) is handed to `http1Fallback` when one
 //   is given (remembered per origin), and fails like a network error otherwise.
+// - Connecting (lookup, proxy tunnel, TCP, TLS) is bounded by `connectTimeoutMs`, and so is the
+//   wait for the server's SETTINGS (RFC 9113 s3.4): a server that accepts TCP and then says
+//   nothing fails the connection instead of holding it open. A request whose signal aborts stops
+//   waiting for the shared connection at once; close() destroys connections still being made.
+// - With `proxy`, each connection is an HTTP CONNECT tunnel through it (see proxy.ts).
 // - The body is a pull-based ReadableStream over the HTTP/2 stream (flow control does the
 //   backpressure); cancel() resets that stream only, never the session.
 // - Redirects are never followed: redirect 'manual' returns the 3xx, anything else rejects.
 // - The session is unref'd while no request is active, so it never keeps a CLI process alive;
-//   close() ends every session.
-import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
-import { isIP } from 'node:net';
+//   close() ends every session, and the fetch refuses requests after it.
+import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
+import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface Http2FetchOptions {
   /** Trust anchors (PEM). Default: Node's CA store plus NODE_EXTRA_CA_CERTS. */
@@ -25,16 +31,30 @@ export interface Http2FetchOptions {
   port?: number;
   /** Used for origins whose server does not offer h2 in ALPN. */
   http1Fallback?: FetchLike;
+  /** Limit for lookup + proxy tunnel + TCP + TLS, and again for the server's SETTINGS. Default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** Tunnel every connection (except NO_PROXY matches) through this HTTP proxy. */
+  proxy?: HttpProxyOptions;
 }
 
 export type Http2Fetch = FetchLike & {
-  /** Closes every session (requests in flight fail). */
+  /** Destroys every session and every connection being made; later requests reject. */
   close(): void;
+  /**
+   * Starts the connection to the origin of `url` now (TCP + TLS + SETTINGS), so the first request
+   * does not pay the handshake after whatever the caller does meanwhile. Failures are not
+   * reported here: the next request tries again and reports its own.
+   */
+  preconnect(url: string): void;
   /** Sessions opened so far (tests: proof of reuse). */
   readonly sessionsOpened: number;
 };
 
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** RST_STREAM error code CANCEL (RFC 9113 s7). */
+const NGHTTP2_CANCEL = 0x8;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -104,7 +124,7 @@ function bodyStream(h2: ClientHttp2Stream): BodyStream {
     },
     cancel() {
       settled = true;
-      h2.close(constants.NGHTTP2_CANCEL);
+      h2.close(NGHTTP2_CANCEL);
     },
   }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
   return { stream, fail: (reason) => fail(reason) };
@@ -112,11 +132,30 @@ function bodyStream(h2: ClientHttp2Stream): BodyStream {
 
 type Connection = { kind: 'h2'; session: ClientHttp2Session } | { kind: 'http1' };
 
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
 export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   const connections = new Map<string, Promise<Connection>>();
   const sessions = new Set<ClientHttp2Session>();
   const active = new Map<ClientHttp2Session, number>();
+  /** One controller per connection being made: close() aborts them, which destroys their sockets. */
+  const connecting = new Set<AbortController>();
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const route = options.proxy ? proxyRouter(options.proxy) : null;
   let sessionsOpened = 0;
+  let closed = false;
 
   const track = (session: ClientHttp2Session, delta: number): void => {
     const count = (active.get(session) ?? 0) + delta;
@@ -126,32 +165,100 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     else session.unref();
   };
 
-  async function open(url: URL): Promise<Connection> {
+  /** Lookup, proxy tunnel, TCP and TLS, all ended by `signal` (the connect timeout or close()). */
+  async function connectTls(url: URL, signal: AbortSignal): Promise<TLSSocket> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const address = !isIP(hostname) && options.lookup ? await options.lookup(hostname) : hostname;
+    const address = !isIP(hostname) && options.lookup ? await untilAborted(options.lookup(hostname), signal) : hostname;
     const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
-    const socket = await new Promise<TLSSocket>((resolve, reject) => {
-      const s = tlsConnect({
-        host: address,
-        port,
+    const proxy = route?.({ hostname, port, address }) ?? null;
+    const tunnel: Socket | undefined = proxy ? await openTunnel(proxy, connectAuthority(address, port), { signal }) : undefined;
+    return new Promise<TLSSocket>((resolve, reject) => {
+      if (signal.aborted) {
+        tunnel?.destroy();
+        reject(abortReason(signal));
+        return;
+      }
+      const socket = tlsConnect({
+        ...(tunnel ? { socket: tunnel } : { host: address, port }),
         // SNI and the certificate check use the URL's name; SNI is never an IP literal (RFC 6066 s3).
         ...(isIP(hostname) ? {} : { servername: hostname }),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
         ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
       });
-      s.once('secureConnect', () => resolve(s));
-      s.once('error', reject);
+      const onAbort = (): void => {
+        socket.destroy();
+        tunnel?.destroy();
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('secureConnect', () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(socket);
+      });
+      socket.once('error', (error) => {
+        signal.removeEventListener('abort', onAbort);
+        tunnel?.destroy();
+        reject(error);
+      });
     });
+  }
+
+  async function open(url: URL): Promise<Connection> {
+    const attempt = new AbortController();
+    connecting.add(attempt);
+    const timer = setTimeout(() => attempt.abort(new Error(`no connection to ${url.host} within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    // node:http2 takes 15-30 ms to load, so it loads while the handshake is on the wire instead
+    // of before it (docs/decisions.md "Command line": open the DoH connection at start).
+    const socketReady = connectTls(url, attempt.signal);
+    const http2 = import('node:http2');
+    let socket: TLSSocket;
+    try {
+      socket = await socketReady;
+    } catch (error) {
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      throw error;
+    }
+    if (attempt.signal.aborted) {
+      // close() or the timeout came between the handshake and this continuation.
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      socket.destroy();
+      throw attempt.signal.reason;
+    }
     if (socket.alpnProtocol !== 'h2') {
+      clearTimeout(timer);
+      connecting.delete(attempt);
       socket.destroy();
       if (options.http1Fallback) return { kind: 'http1' };
       throw new Error(`${url.host} does not speak HTTP/2 (ALPN: ${String(socket.alpnProtocol)})`);
+    }
+    const { connect } = await http2;
+    if (attempt.signal.aborted) {
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      socket.destroy();
+      throw attempt.signal.reason;
     }
     const session = connect(url.origin, { createConnection: () => socket });
     const current = connections.get(url.origin);
     sessionsOpened++;
     sessions.add(session);
+    // Requests may go out before the server's SETTINGS (RFC 9113 s3.4), but a server that never
+    // sends them is not speaking HTTP/2: the session fails, and with it every stream on it.
+    const settingsWait = (): void => {
+      attempt.signal.removeEventListener('abort', settingsWait);
+      if (!session.destroyed) session.destroy(new Error(`${url.host} sent no HTTP/2 SETTINGS within ${connectTimeoutMs} ms`));
+    };
+    attempt.signal.addEventListener('abort', settingsWait, { once: true });
+    const settled = (): void => {
+      clearTimeout(timer);
+      connecting.delete(attempt);
+      attempt.signal.removeEventListener('abort', settingsWait);
+    };
+    session.once('remoteSettings', settled);
     const forget = (): void => {
+      settled();
       sessions.delete(session);
       active.delete(session);
       if (connections.get(url.origin) === current) connections.delete(url.origin);
@@ -178,6 +285,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   const fetchImpl: FetchLike = async (input, init = {}) => {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
+    if (closed) throw fetchFailed('this fetch was closed');
     let url: URL;
     try {
       url = new URL(input);
@@ -191,8 +299,10 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
 
     let conn: Connection;
     try {
-      conn = await connection(url);
+      // The connection is shared: an abort ends this request's wait, not the connect itself.
+      conn = await untilAborted(connection(url), signal);
     } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
       throw fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error);
     }
     if (signal?.aborted) throw abortReason(signal);
@@ -229,7 +339,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
         const reason = abortReason(signal as AbortSignal);
         responseBody?.fail(reason);
         // Resets this stream only (RST_STREAM CANCEL); the session and its other streams go on.
-        h2.close(constants.NGHTTP2_CANCEL);
+        h2.close(NGHTTP2_CANCEL);
         if (!done) {
           done = true;
           rejectPromise(reason);
@@ -251,20 +361,20 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       });
       h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
         if (done) {
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           return;
         }
         const status = Number(raw[':status'] ?? 0);
         const isRedirect = status >= 300 && status < 400 && raw.location !== undefined;
         if (isRedirect && redirectMode !== 'manual') {
           done = true;
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           rejectPromise(fetchFailed(`redirect to ${String(raw.location)} not followed (redirect: ${redirectMode})`));
           return;
         }
         if (status < 200 || status > 599) {
           done = true;
-          h2.close(constants.NGHTTP2_CANCEL);
+          h2.close(NGHTTP2_CANCEL);
           rejectPromise(fetchFailed(`unsupported HTTP status ${status}`));
           return;
         }
@@ -281,12 +391,26 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   };
 
   const close = (): void => {
+    closed = true;
+    for (const attempt of connecting) attempt.abort(new Error('the fetch was closed'));
+    connecting.clear();
     for (const session of sessions) session.destroy();
     sessions.clear();
     connections.clear();
   };
+  const preconnect = (input: string): void => {
+    if (closed) return;
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch {
+      return;
+    }
+    if (url.protocol === 'https:') connection(url).catch(() => undefined);
+  };
   return Object.defineProperties(fetchImpl, {
     close: { value: close },
+    preconnect: { value: preconnect },
     sessionsOpened: { get: () => sessionsOpened },
   }) as Http2Fetch;
 }

@@ -5,14 +5,18 @@
 // - the trust anchors can be given per instance (`ca`);
 // - the body is a pull-based ReadableStream over the socket: a consumer that stops reading stops
 //   the download (TCP backpressure) and cancel() closes the connection.
+// - connecting (proxy tunnel, TCP, TLS) is bounded by `connectTimeoutMs`; the request's signal
+//   ends it at any point, and close() destroys every request and connection still open;
+// - with `proxy`, each request gets its own HTTP CONNECT tunnel to the address it would dial
+//   (the one from `lookup` when given), with TLS, SNI and Host for the URL's name (see proxy.ts).
 // Redirects are never followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"):
 // redirect 'manual' returns the 3xx response, anything else rejects.
-// Self-contained on purpose (only node:https and web globals) so it can be copied into src/cli.
 import { Agent, request, type RequestOptions } from 'node:https';
-import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface NodeHttpsFetchOptions {
   /** Trust anchors (PEM). Default: Node's CA store plus NODE_EXTRA_CA_CERTS. */
@@ -26,7 +30,18 @@ export interface NodeHttpsFetchOptions {
    * default: one connection per request, nothing pooled across tests or aborts.
    */
   keepAlive?: boolean;
+  /** Limit for proxy tunnel + TCP + TLS of a new connection. Default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** Tunnel every request (except NO_PROXY matches) through this HTTP proxy; never pooled. */
+  proxy?: HttpProxyOptions;
 }
+
+export type NodeHttpsFetch = FetchLike & {
+  /** Destroys every request in flight and every pooled connection; later requests reject. */
+  close(): void;
+};
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -102,14 +117,21 @@ function bodyStream(res: IncomingMessage, destroy: () => void): BodyStream {
 }
 
 /** Creates a FetchLike that speaks HTTPS through node:https. */
-export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): FetchLike {
+export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeHttpsFetch {
   const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 64 }) : false;
   // One TLS context for every request: building it from `ca` per request costs milliseconds of
   // CPU each time (the bench saw ~2.5 ms per policy fetch).
   const secureContext = options.ca !== undefined ? createSecureContext({ ca: options.ca }) : undefined;
-  return async (input, init = {}) => {
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const route = options.proxy ? proxyRouter(options.proxy) : null;
+  /** Every request not yet finished, with the controller of its connect phase: close() ends them. */
+  const live = new Map<AbortController, { req?: ClientRequest }>();
+  let closed = false;
+
+  const fetchImpl: FetchLike = async (input, init = {}) => {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
+    if (closed) throw fetchFailed('this fetch was closed');
 
     let url: URL;
     try {
@@ -131,7 +153,9 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
         throw fetchFailed(`could not resolve ${hostname}`, error);
       }
       if (signal?.aborted) throw abortReason(signal);
+      if (closed) throw fetchFailed('this fetch was closed');
     }
+    const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
 
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
@@ -141,7 +165,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
     const requestOptions: RequestOptions = {
       method,
       host: address,
-      port: options.port ?? (url.port === '' ? 443 : Number(url.port)),
+      port,
       path: url.pathname + url.search,
       headers,
       agent,
@@ -151,10 +175,47 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
     // tls.connect takes `secureContext`; @types/node's https.RequestOptions does not list it.
     if (secureContext !== undefined) (requestOptions as RequestOptions & { secureContext?: SecureContext }).secureContext = secureContext;
 
+    // The connect phase: aborted by the connect timeout, the caller's signal or close().
+    const connectPhase = new AbortController();
+    const entry: { req?: ClientRequest } = {};
+    live.set(connectPhase, entry);
+    const timer = setTimeout(() => connectPhase.abort(fetchFailed(`fetch ${url.origin} failed: no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    const forwardAbort = (): void => connectPhase.abort(abortReason(signal as AbortSignal));
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const connected = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forwardAbort);
+    };
+    const finished = (): void => {
+      connected();
+      live.delete(connectPhase);
+    };
+
+    const proxy = route?.({ hostname, port, address }) ?? null;
+    if (proxy) {
+      let tunnel: Socket;
+      try {
+        tunnel = await openTunnel(proxy, connectAuthority(address, port), { signal: connectPhase.signal });
+      } catch (error) {
+        finished();
+        if (signal?.aborted) throw abortReason(signal);
+        if (connectPhase.signal.aborted) throw connectPhase.signal.reason;
+        throw fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+      // One tunnel per request, never pooled: the agent would not know it is a tunnel.
+      requestOptions.agent = undefined;
+      (requestOptions as RequestOptions & { createConnection?: () => Socket }).createConnection = () => tlsConnect({
+        socket: tunnel,
+        ...(requestOptions.servername ? { servername: requestOptions.servername } : {}),
+        ...(secureContext !== undefined ? { secureContext } : {}),
+      });
+    }
+
     return new Promise<Response>((resolvePromise, rejectPromise) => {
       let done = false;
       let responseBody: BodyStream | null = null;
       const req = request(requestOptions);
+      entry.req = req;
       // Before the response: reject the promise; while the body streams: error the stream.
       const onAbort = (): void => {
         const reason = abortReason(signal as AbortSignal);
@@ -165,8 +226,28 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
           rejectPromise(reason);
         }
       };
-      const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
+      const cleanup = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        finished();
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
+      // The connect timeout and close(): the request fails like any other network failure.
+      const onConnectAbort = (): void => {
+        const reason = connectPhase.signal.reason as unknown;
+        responseBody?.fail(reason);
+        req.destroy();
+        if (!done) {
+          done = true;
+          rejectPromise(signal?.aborted ? abortReason(signal) : reason);
+        }
+      };
+      if (connectPhase.signal.aborted) onConnectAbort();
+      else connectPhase.signal.addEventListener('abort', onConnectAbort, { once: true });
+      req.once('socket', (socket) => {
+        // A pooled socket is connected already; a new one is once its TLS handshake is done.
+        if (req.reusedSocket) connected();
+        else socket.once('secureConnect', connected);
+      });
       // Certificate errors, resets, refused connections: TypeError with the Node error as cause.
       req.on('error', (error) => {
         cleanup();
@@ -174,7 +255,9 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
         done = true;
         rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
       });
+      req.once('close', () => { if (responseBody === null) cleanup(); });
       req.once('response', (res) => {
+        connected();
         if (done) {
           res.destroy();
           return;
@@ -218,4 +301,15 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): Fetch
       req.end(payload);
     });
   };
+
+  const close = (): void => {
+    closed = true;
+    for (const [connectPhase, entry] of live) {
+      connectPhase.abort(fetchFailed('this fetch was closed'));
+      entry.req?.destroy();
+    }
+    live.clear();
+    if (agent) agent.destroy();
+  };
+  return Object.defineProperty(fetchImpl, 'close', { value: close }) as NodeHttpsFetch;
 }

@@ -1,12 +1,13 @@
-// The CLI as a user runs it: a child process, every name resolved through the local DoH
-// resolver, certificates checked against the system CAs plus NODE_EXTRA_CA_CERTS.
-import { execFile } from 'node:child_process';
+// The CLI as a user runs it: the built bundle in a child process (cli-run.ts), every name
+// resolved through the local DoH resolver, certificates checked against the system CAs plus
+// NODE_EXTRA_CA_CERTS.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTED_LEVELS, startWorld, type World } from '../support/world.ts';
 import { writeTempFile } from '../support/tmp.ts';
+import { runCli } from './cli-run.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/intransit.mjs');
 let world: World;
 
 beforeAll(async () => {
@@ -16,14 +17,32 @@ afterAll(async () => {
   await world?.close();
 });
 
-function run(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.caFile }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
+function run(args: string[], input?: string): ReturnType<typeof runCli> {
+  return runCli(args, { env: { NODE_EXTRA_CA_CERTS: world.caFile }, ...(input === undefined ? {} : { input }) });
 }
+
+describe('intransit', () => {
+  it('--version prints the version of package.json, from the bundle', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    const { code, stdout } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
+  });
+
+  it('with no arguments prints the help on stderr and exits 2; --help prints it on stdout, exit 0', async () => {
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage:\n {2}intransit check /);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(bare.stderr);
+    const one = await run(['lint-policy', '--help']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^Usage:\n {2}intransit lint-policy/);
+    expect(one.stdout).not.toMatch(/intransit check/);
+  });
+});
 
 describe('intransit check', () => {
   it('--json gives the right verdict for every scenario', async () => {
@@ -43,15 +62,43 @@ describe('intransit check', () => {
     expect(lines.find((l) => l.startsWith('testing.test'))).toMatch(/encrypted.*STS testing/);
   });
 
+  it('the table stays aligned: long evidence is cut with "…", REASON starts in one column', async () => {
+    const { stdout } = await run(['check', 'enforce.test', 'gateway.test', 'nxdomain.test', 'nullmx.test', `--resolver=${world.doh.url}`]);
+    const [header, ...rows] = stdout.trim().split('\n') as [string, ...string[]];
+    const column = header.indexOf('REASON');
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      expect(row.slice(column - 2, column)).toBe('  ');
+      expect(row[column]).toMatch(/\S/);
+    }
+    // "MX mx1.enforce.test +1, STS enforce, TLS-RPT" is longer than the 40 columns of EVIDENCE.
+    expect(rows.find((r) => r.startsWith('enforce.test'))).toContain('MX mx1.enforce.test +1, STS enforce, TL…');
+  });
+
   it('--sender gmail: DANE alone is not enforced by Gmail', async () => {
     const { stdout } = await run(['check', 'dane.test', '--json', '--sender', 'gmail', '--resolver', world.doh.url]);
     expect(JSON.parse(stdout)[0]).toMatchObject({ domain: 'dane.test', level: 'encrypted', evidence: { sender: { mtaSts: true, dane: false } } });
   });
 
-  it('a resolver that cannot be reached gives unknown and exit code 3', async () => {
-    const { code, stdout } = await run(['check', 'plain.test', '--json', '--resolver', 'https://127.0.0.1:9/dns-query', '--timeout', '300']);
+  it('a resolver that cannot be reached gives unknown and exit code 3, and a hint with the full error on stderr', async () => {
+    const { code, stdout, stderr } = await run(['check', 'plain.test', '--json', '--resolver', 'https://127.0.0.1:9/dns-query', '--timeout', '300']);
     expect(code).toBe(3);
     expect(JSON.parse(stdout)[0].level).toBe('unknown');
+    expect(stderr).toMatch(/^intransit: no resolver reachable: check the network or --resolver\nintransit: .*127\.0\.0\.1:9.*ECONNREFUSED/);
+  });
+
+  it.each([
+    ['https://example.com', 'https://example.com is a URL; give an address or a domain, e.g. example.com'],
+    ['http://mail.example.org/path', 'http://mail.example.org/path is a URL; give an address or a domain, e.g. mail.example.org'],
+    ['mailto:bob@example.com', 'mailto:bob@example.com is a mailto: link; give the address itself, e.g. bob@example.com'],
+    ['192.0.2.1', '192.0.2.1 is an IP address; give an address or a mail domain, e.g. example.com'],
+    ['example.com:25', 'example.com:25 has a port; give the domain alone, e.g. example.com'],
+    ['exa mple.com', 'exa mple.com: The domain may contain only letters, digits, hyphens and dots.'],
+  ])('%s is not a recipient: a clear message and exit 2', async (target, message) => {
+    const { code, stderr, stdout } = await run(['check', 'enforce.test', target, '--resolver', world.doh.url]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`intransit: ${message}\n`);
   });
 
   it.each([

@@ -55,13 +55,20 @@ describe('evidence and reasons', () => {
     ['ptype.test', 'content-type'],
     ['pbig.test', 'too-large'],
     ['pslow.test', 'timeout'],
-    ['otherca.test', 'network'],
   ])('%s: policy problem is reported (%s)', async (domain, fragment) => {
     const a = await assessDomain(domain, world.deps());
     expect(a.level).toBe('misconfigured');
     expect(reasonCodes(a)[0]).toBe('mta-sts.policy-unreachable');
     expect(a.evidence.mtaSts.policy).toBe('fetch-failed');
     expect(a.evidence.mtaSts.problem?.code).toContain(fragment);
+  });
+
+  it('otherca.test: a policy host whose certificate is not trusted gets its own reason', async () => {
+    const a = await assessDomain('otherca.test', world.deps());
+    expect(a.level).toBe('misconfigured');
+    expect(reasonCodes(a)[0]).toBe('mta-sts.policy-certificate');
+    expect(a.evidence.mtaSts.policy).toBe('fetch-failed');
+    expect(a.evidence.mtaSts.problem?.code).toBe('mta-sts.fetch.certificate');
   });
 
   it('a 10 MB policy body is cut off near the 64 KB cap, not downloaded', async () => {
@@ -95,10 +102,11 @@ describe('evidence and reasons', () => {
     expect(reasonCodes(gmail)[0]).toBe('sender.does-not-enforce');
   });
 
-  it('DANE SERVFAIL on TLSA in a signed zone is a DNSSEC failure', async () => {
+  it('DANE SERVFAIL with EDE 6 (DNSSEC Bogus) on TLSA is a DNSSEC failure, the EDE named', async () => {
     const a = await assessDomain('danefail.test', world.deps());
-    expect(a.evidence.dane.hosts[0]!.status).toBe('dnssec-failure');
+    expect(a.evidence.dane.hosts[0]).toMatchObject({ status: 'dnssec-failure', ede: { code: 6 } });
     expect(reasonCodes(a)[0]).toBe('dane.dnssec-failure');
+    expect(a.reasons[0]!.message).toContain('DNSSEC Bogus');
   });
 
   it('DANE partial and DANE in an unsigned zone', async () => {

@@ -1,7 +1,10 @@
-// src/node/http2-fetch.ts against real TLS servers with a run-time test CA: the DoH server (which
-// speaks HTTP/2 and HTTP/1.1), a bare HTTP/2 server for redirects, slow and endless bodies, and
-// an HTTP/1.1-only server for the ALPN fallback.
+// The Node fetches of src/node against real TLS servers with a run-time test CA: the DoH server
+// (which speaks HTTP/2 and HTTP/1.1), a bare HTTP/2 server for redirects, slow and endless bodies,
+// an HTTP/1.1-only server for the ALPN fallback, and servers that never finish connecting (a
+// black hole that accepts TCP and says nothing, a TLS server that never sends HTTP/2 SETTINGS).
 import { once } from 'node:events';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -24,6 +27,12 @@ let h1: HttpsServer;
 let h1Origin: string;
 const h2Streams: ServerHttp2Stream[] = [];
 let h2Sessions = 0;
+let blackHole: TcpServer;
+let blackHoleOrigin: string;
+const blackHoleSockets: Socket[] = [];
+let mute: TlsServer;
+let muteOrigin: string;
+const muteSockets: TLSSocket[] = [];
 
 beforeAll(async () => {
   ca = await createTestCa();
@@ -61,11 +70,23 @@ beforeAll(async () => {
   h1.listen(0, '127.0.0.1');
   await once(h1, 'listening');
   h1Origin = `https://localhost:${(h1.address() as AddressInfo).port}`;
+  // Accepts TCP, reads the ClientHello, never answers.
+  blackHole = createTcpServer((socket) => { blackHoleSockets.push(socket); socket.on('error', () => {}); socket.resume(); });
+  blackHole.listen(0, '127.0.0.1');
+  await once(blackHole, 'listening');
+  blackHoleOrigin = `https://localhost:${(blackHole.address() as AddressInfo).port}`;
+  // Completes TLS with ALPN h2, then never sends SETTINGS (nor anything else).
+  mute = createTlsServer({ key: leaf.key, cert: leaf.cert, ALPNProtocols: ['h2'] }, (socket) => { muteSockets.push(socket); socket.on('error', () => {}); socket.resume(); });
+  mute.listen(0, '127.0.0.1');
+  await once(mute, 'listening');
+  muteOrigin = `https://localhost:${(mute.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   for (const stream of h2Streams) stream.destroy();
   h1.closeAllConnections();
+  for (const socket of [...blackHoleSockets, ...muteSockets]) socket.destroy();
+  await Promise.all([new Promise((done) => blackHole.close(done)), new Promise((done) => mute.close(done))]);
   await Promise.all([doh.close(), new Promise((done) => h2.close(done)), new Promise((done) => h1.close(done))]);
 });
 
@@ -181,5 +202,97 @@ describe('createHttp2Fetch', () => {
     } finally {
       fetch.close();
     }
+  });
+});
+
+/** Resolves when the server side of the newest connection in `sockets` is closed by the client. */
+async function clientHangsUp(sockets: readonly Socket[], before: number): Promise<void> {
+  await expect.poll(() => sockets.length).toBeGreaterThan(before);
+  const socket = sockets[sockets.length - 1] as Socket;
+  if (!socket.destroyed) await once(socket, 'close');
+}
+
+describe('connecting never hangs', () => {
+  it('http2: a server that accepts TCP but never completes TLS fails at the connect timeout and is hung up on', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem, connectTimeoutMs: 300 });
+    const before = blackHoleSockets.length;
+    try {
+      await expect(fetch(`${blackHoleOrigin}/dns-query`)).rejects.toThrow(/no connection to localhost:\d+ within 300 ms/);
+      await clientHangsUp(blackHoleSockets, before);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('http2: an abort ends the wait for the connection; close() destroys the connection being made', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    const before = blackHoleSockets.length;
+    const controller = new AbortController();
+    const pending = fetch(`${blackHoleOrigin}/dns-query`, { signal: controller.signal });
+    await expect.poll(() => blackHoleSockets.length).toBeGreaterThan(before);
+    controller.abort(new Error('query timed out'));
+    await expect(pending).rejects.toThrow('query timed out');
+    fetch.close();
+    await clientHangsUp(blackHoleSockets, before);
+    await expect(fetch(`${h2Origin}/nothing`)).rejects.toThrow(/closed/);
+  });
+
+  it('http2: preconnect opens the connection, and close() ends it while still connecting', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    const before = blackHoleSockets.length;
+    fetch.preconnect(`${blackHoleOrigin}/dns-query`);
+    await expect.poll(() => blackHoleSockets.length).toBeGreaterThan(before);
+    fetch.close();
+    await clientHangsUp(blackHoleSockets, before);
+  });
+
+  it('http2: a TLS server that never sends SETTINGS fails the session at the connect timeout', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem, connectTimeoutMs: 300 });
+    const before = muteSockets.length;
+    try {
+      await expect(fetch(`${muteOrigin}/dns-query`)).rejects.toThrow(TypeError);
+      await clientHangsUp(muteSockets, before);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('http2: preconnect makes the session that the first request then uses', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    const before = h2Sessions;
+    try {
+      fetch.preconnect(`${h2Origin}/`);
+      await expect.poll(() => h2Sessions).toBe(before + 1);
+      expect((await fetch(`${h2Origin}/nothing`)).status).toBe(404);
+      expect(fetch.sessionsOpened).toBe(1);
+      expect(h2Sessions).toBe(before + 1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('https: a server that accepts TCP but never completes TLS fails at the connect timeout', async () => {
+    const fetch = createNodeHttpsFetch({ ca: ca.certPem, connectTimeoutMs: 300 });
+    const before = blackHoleSockets.length;
+    await expect(fetch(`${blackHoleOrigin}/.well-known/mta-sts.txt`)).rejects.toThrow(/no connection within 300 ms/);
+    await clientHangsUp(blackHoleSockets, before);
+  });
+
+  it('https: an abort during the TLS handshake rejects with its reason; close() ends requests in flight', async () => {
+    const fetch = createNodeHttpsFetch({ ca: ca.certPem });
+    const before = blackHoleSockets.length;
+    const controller = new AbortController();
+    const pending = fetch(`${blackHoleOrigin}/`, { signal: controller.signal });
+    await expect.poll(() => blackHoleSockets.length).toBeGreaterThan(before);
+    controller.abort(new Error('policy fetch timed out'));
+    await expect(pending).rejects.toThrow('policy fetch timed out');
+    await clientHangsUp(blackHoleSockets, before);
+
+    const second = fetch(`${blackHoleOrigin}/`);
+    await expect.poll(() => blackHoleSockets.length).toBeGreaterThan(before + 1);
+    fetch.close();
+    await expect(second).rejects.toThrow(/closed/);
+    await clientHangsUp(blackHoleSockets, before + 1);
+    await expect(fetch(`${h1Origin}/`)).rejects.toThrow(/closed/);
   });
 });

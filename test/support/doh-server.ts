@@ -116,7 +116,20 @@ export function answerQuery(zone: Zone, query: Packet): { response: Uint8Array; 
     additionals,
   });
   const ttls = [...result.answers, ...result.authorities].map((rr) => rr.ttl ?? 0);
+  if (queryOpt && result.ede !== undefined) return { response: withEde(response, result.ede), maxAge: 0 };
   return { response, maxAge: result.rcode === 2 || ttls.length === 0 ? 0 : Math.min(...ttls) };
+}
+
+/**
+ * The response with an Extended DNS Error option (RFC 8914 s2: INFO-CODE, no EXTRA-TEXT) in its
+ * OPT record, which the encoder left last and empty. Appended by hand: dns-packet's encoder does
+ * not copy option data.
+ */
+function withEde(response: Uint8Array, infoCode: number): Uint8Array {
+  const out = new Uint8Array(response.length + 6);
+  out.set(response.subarray(0, response.length - 2));
+  out.set([0, 6, 0, 15, 0, 2, (infoCode >> 8) & 0xff, infoCode & 0xff], response.length - 2);
+  return out;
 }
 
 export async function startDohServer(options: DohServerOptions): Promise<DohServer> {

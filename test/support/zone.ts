@@ -8,7 +8,7 @@
  *     "zones": [                                  // DNS zones; the closest enclosing one decides
  *       { "apex": "signed.test", "signed": true },      //   AD=1 for names in it
  *       { "apex": "plain.test", "signed": false },      //   AD=0
- *       { "apex": "bogus.test", "signed": "bogus" }     //   SERVFAIL for every name (DNSSEC-bogus)
+ *       { "apex": "bogus.test", "signed": "bogus" }     //   SERVFAIL + EDE 6 for every name (DNSSEC-bogus)
  *     ],
  *     "ttl": 300,                                 // default record TTL (optional, 300)
  *     "negativeTtl": 60,                          // SOA TTL and minimum for denials (optional, 60)
@@ -22,7 +22,8 @@
  *       "alias.signed.test": { "CNAME": "mx1.signed.test" },          // string or [string]
  *       "short.signed.test": { "ttl": 30, "A": ["192.0.2.9"] }        // per-owner TTL
  *     },
- *     "servfail": ["broken.signed.test"],         // SERVFAIL for these exact names
+ *     "servfail": ["broken.signed.test"],         // SERVFAIL without an EDE (a resolver problem) for these exact names
+ *     "bogus": ["_25._tcp.mx.signed.test"],       // SERVFAIL + EDE 6 "DNSSEC Bogus" (RFC 8914) for these exact names
  *     "hang": ["slow.signed.test"],               // never answered (connection held open)
  *     "insecure": ["unsigned.signed.test"]        // AD=0 at and below these names (an unsigned
  *   }                                             //   delegation inside a signed zone)
@@ -62,6 +63,8 @@ export interface Zone {
   ttl?: number;
   negativeTtl?: number;
   servfail?: string[];
+  /** Exact names whose data fails DNSSEC validation: SERVFAIL with Extended DNS Error 6. */
+  bogus?: string[];
   hang?: string[];
   insecure?: string[];
 }
@@ -71,10 +74,12 @@ export const DEFAULT_NEGATIVE_TTL = 60;
 const MAX_CNAME_CHASE = 8;
 
 export const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3 } as const;
+/** RFC 8914 INFO-CODE a validating resolver sends with the SERVFAIL for bogus data. */
+export const EDE_DNSSEC_BOGUS = 6;
 
 export type ZoneAnswer =
   | { kind: 'hang' }
-  | { kind: 'answer'; rcode: number; authenticData: boolean; answers: Answer[]; authorities: Answer[] };
+  | { kind: 'answer'; rcode: number; authenticData: boolean; answers: Answer[]; authorities: Answer[]; ede?: number };
 
 function canon(name: string): string {
   const lower = name.toLowerCase();
@@ -200,8 +205,9 @@ export function resolveInZone(zone: Zone, qname: string, qtype: string): ZoneAns
   const name = canon(qname);
   if ((zone.hang ?? []).map(canon).includes(name)) return { kind: 'hang' };
   const servfail = (zone.servfail ?? []).map(canon);
+  const bogus = (zone.bogus ?? []).map(canon);
   const insecure = (zone.insecure ?? []).map(canon);
-  const fail = (): ZoneAnswer => ({ kind: 'answer', rcode: RCODE.SERVFAIL, authenticData: false, answers: [], authorities: [] });
+  const fail = (ede?: number): ZoneAnswer => ({ kind: 'answer', rcode: RCODE.SERVFAIL, authenticData: false, answers: [], authorities: [], ...(ede === undefined ? {} : { ede }) });
 
   const answers: Answer[] = [];
   const seen = new Set<string>();
@@ -215,7 +221,8 @@ export function resolveInZone(zone: Zone, qname: string, qtype: string): ZoneAns
       if (answers.length === 0) return { kind: 'answer', rcode: RCODE.NXDOMAIN, authenticData: false, answers: [], authorities: [] };
       return { kind: 'answer', rcode: RCODE.NOERROR, authenticData, answers, authorities: [] };
     }
-    if (z.signed === 'bogus' || servfail.includes(current)) return fail();
+    if (z.signed === 'bogus' || bogus.includes(current)) return fail(EDE_DNSSEC_BOGUS);
+    if (servfail.includes(current)) return fail();
     authenticData &&= z.signed === true && !insecure.some((cut) => isAtOrBelow(current, cut));
     seen.add(current);
 

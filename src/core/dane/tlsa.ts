@@ -1,4 +1,4 @@
-// Which TLSA records a DANE SMTP client can use (RFC 7672 s3.1; RFC 6698 s2.1; standards I5).
+// Which TLSA records a DANE SMTP client can use (RFC 7672 s3.1; RFC 6698 s2.1).
 
 import type { TlsaRecord } from '../types.ts';
 
@@ -28,6 +28,7 @@ const HEX = /^(?:[0-9a-f]{2})+$/;
  * Unknown parameter values are unusable (RFC 6698 s4.1; mox `filterUsableTLSARecords`).
  */
 export function isUsableTlsa(record: TlsaRecord): boolean {
+  if (typeof record !== 'object' || record === null) return false;
   if (record.usage !== 2 && record.usage !== 3) return false;
   if (record.selector !== 0 && record.selector !== 1) return false;
   const data = typeof record.data === 'string' ? record.data.toLowerCase() : '';

@@ -1,5 +1,5 @@
 // A TTL cache in front of a Resolver. Concurrent identical queries share one in-flight promise
-// (DESIGN.md: no duplicate queries), answers live for their TTL, SERVFAIL briefly, and timeouts
+// (no duplicate queries), answers live for their TTL, SERVFAIL briefly, and timeouts
 // or errors not at all.
 import type { DnsResult, Resolver, RRType } from '../types.ts';
 import { canonicalWireName } from './names.ts';

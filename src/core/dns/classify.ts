@@ -1,4 +1,4 @@
-// The eight-way view of a DNS result that verdict logic reasons with (standards I7).
+// The eight-way view of a DNS result that verdict logic reasons with (RFC 4035 s3.2.3; RFC 6840 s5.8).
 import type { DnsClass, DnsResult } from '../types.ts';
 
 /**

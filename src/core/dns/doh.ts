@@ -4,8 +4,11 @@ import type { Answer } from '@dnsquery/dns-packet';
 import type { DnsOutcome, DnsResult, FetchLike, RecordData, Resolver, RRType } from '../types.ts';
 import { createLimiter } from './limiter.ts';
 import { canonicalWireName, normalizeName } from './names.ts';
-import { exchange, type Exchange } from './transport.ts';
+import { capAtWord } from '../text.ts';
+import { describeEde, isDnssecFailure, primaryEde, rcodeName, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL } from './codes.ts';
+import { exchange, hostOf, type Exchange } from './transport.ts';
 import { negativeTtl, readRecord, type DecodedResponse } from './wire.ts';
+import type { ExtendedDnsError } from './wire-scan.ts';
 
 export interface DohResolverOptions {
   /** RFC 8484 endpoints (URI templates without variables), tried in order. */
@@ -33,9 +36,14 @@ export const DEFAULT_NEGATIVE_TTL = 60;
 /** How long a SERVFAIL may be reused (RFC 2308 s7.1 allows up to five minutes; keep it short). */
 export const SERVFAIL_TTL = 30;
 
-const RCODE_NXDOMAIN = 3;
+type FailureKind = 'servfail' | 'timeout' | 'error';
+type Failure = { kind: FailureKind; url?: string; error: string; ede?: ExtendedDnsError };
+/** One failed attempt: what `ask` remembers to choose the result and to name every resolver. */
+type Attempt = Failure;
 
-type Failure = { kind: 'servfail' | 'timeout' | 'error'; url?: string; error: string };
+/** Longest text kept from one resolver's failure, and from all of them together. */
+const MAX_ATTEMPT_TEXT = 160;
+const MAX_ERROR_TEXT = 480;
 
 function failed<T extends RRType>(name: string, type: T, failure: Failure, cnames: string[]): DnsResult<T> {
   const result: DnsResult<T> = {
@@ -49,11 +57,33 @@ function failed<T extends RRType>(name: string, type: T, failure: Failure, cname
     error: failure.error,
   };
   if (failure.url) result.resolver = failure.url;
+  if (failure.ede) result.ede = failure.ede;
   return result;
 }
 
 function sameName(a: string, b: string): boolean {
   return canonicalWireName(a) === b;
+}
+
+/**
+ * The failure a query reports when no resolver gave an answer. A SERVFAIL that carries a DNSSEC
+ * EDE is evidence about the zone and leads; otherwise every resolver tried is named once, with
+ * its own short error, so that "offline" reads as such rather than as the last resolver's
+ * complaint. Any SERVFAIL makes the outcome `servfail` (cached briefly); all timeouts make it
+ * `timeout`; anything else is `error`.
+ */
+function chooseFailure(attempts: readonly Attempt[]): Failure {
+  const last = attempts[attempts.length - 1];
+  if (!last) return { kind: 'error', error: 'No DoH resolver is configured.' };
+  const dnssec = attempts.find((a) => a.kind === 'servfail' && isDnssecFailure(a.ede));
+  const servfail = dnssec ?? [...attempts].reverse().find((a) => a.kind === 'servfail');
+  const kind: FailureKind = servfail ? 'servfail' : attempts.every((a) => a.kind === 'timeout') ? 'timeout' : 'error';
+  const ordered = dnssec ? [dnssec, ...attempts.filter((a) => a !== dnssec)] : attempts;
+  const texts = [...new Set(ordered.map((a) => capAtWord(a.error, MAX_ATTEMPT_TEXT).replace(/\.$/, '')))];
+  const error = texts.length === 1 ? `${texts[0]}.` : `Every resolver failed: ${texts.join('; ')}.`;
+  const failure: Failure = { kind, url: (servfail ?? last).url, error: capAtWord(error, MAX_ERROR_TEXT) };
+  if (servfail?.ede) failure.ede = servfail.ede;
+  return failure;
 }
 
 export function createDohResolver(options: DohResolverOptions): Resolver {
@@ -74,8 +104,12 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
 
   /** Asks each resolver in turn until one gives NOERROR or NXDOMAIN. */
   async function ask(name: string, type: RRType, signal?: AbortSignal): Promise<{ ok: true; url: string; message: DecodedResponse } | { ok: false; failure: Failure }> {
-    let last: Failure = { kind: 'error', error: 'No DoH resolver is configured.' };
+    const attempts: Attempt[] = [];
     for (const url of attemptUrls) {
+      // A SERVFAIL that says why (a DNSSEC EDE, RFC 8914) is that resolver's considered answer
+      // about the zone: asking it again cannot help (docs/decisions.md "Engine": retries).
+      // Another configured resolver is still asked: it may validate differently.
+      if (attempts.some((a) => a.url === url && a.kind === 'servfail' && isDnssecFailure(a.ede))) continue;
       let result: Exchange;
       try {
         result = await limiter.run(() => {
@@ -87,16 +121,23 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
       }
       if (result.kind === 'aborted') return { ok: false, failure: { kind: 'error', error: 'The query was aborted.' } };
       if (result.kind === 'dns') {
-        const rcode = result.message.rcode;
-        if (rcode === 0 || rcode === RCODE_NXDOMAIN) return { ok: true, url, message: result.message };
-        // SERVFAIL may be one broken resolver rather than a broken zone: ask the next one too.
-        const what = rcode === 2 ? 'SERVFAIL' : `RCODE ${rcode}`;
-        last = { kind: 'servfail', url, error: `The resolver answered ${what} for ${name} ${type}.` };
+        const { rcode } = result.message;
+        if (rcode === RCODE_NOERROR || rcode === RCODE_NXDOMAIN) return { ok: true, url, message: result.message };
+        const ede = primaryEde(result.message.ede);
+        const because = ede ? ` (${describeEde(ede)})` : '';
+        const host = hostOf(url);
+        // Only SERVFAIL can mean a validation failure (RFC 4035 s5.5); REFUSED, NOTIMP, FORMERR,
+        // BADVERS and the rest are the resolver declining or failing the query: `error`.
+        const attempt: Attempt = rcode === RCODE_SERVFAIL
+          ? { kind: 'servfail', url, error: `${host} answered SERVFAIL for ${name} ${type}${because}.` }
+          : { kind: 'error', url, error: `${host} answered ${rcodeName(rcode)} for ${name} ${type}${because}: a resolver problem, not an answer.` };
+        if (ede) attempt.ede = ede;
+        attempts.push(attempt);
         continue;
       }
-      last = { kind: result.kind, url, error: result.error };
+      attempts.push({ kind: result.kind, url, error: result.error });
     }
-    return { ok: false, failure: last };
+    return { ok: false, failure: chooseFailure(attempts) };
   }
 
   async function query<T extends RRType>(rawName: string, type: T, signal?: AbortSignal): Promise<DnsResult<T>> {
@@ -133,8 +174,8 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
         const alias = type === 'CNAME' ? undefined : message.answers.find((rr) => rr.type === 'CNAME' && sameName(rr.name, owner));
         if (!alias || typeof alias.data !== 'string') break;
         const target = canonicalWireName(alias.data);
-        if (seen.has(target)) return failed(name, type, { kind: 'servfail', url, error: `The CNAME chain of ${name} loops at ${target}.` }, cnames);
-        if (cnames.length >= MAX_CNAME_HOPS) return failed(name, type, { kind: 'servfail', url, error: `The CNAME chain of ${name} is longer than ${MAX_CNAME_HOPS} links.` }, cnames);
+        if (seen.has(target)) return failed(name, type, { kind: 'error', url, error: `The CNAME chain of ${name} loops at ${target}.` }, cnames);
+        if (cnames.length >= MAX_CNAME_HOPS) return failed(name, type, { kind: 'error', url, error: `The CNAME chain of ${name} is longer than ${MAX_CNAME_HOPS} links.` }, cnames);
         seen.add(target);
         cnames.push(target);
         ttl = Math.min(ttl, alias.ttl ?? 0);
@@ -157,7 +198,7 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
         outcome = 'nodata';
       }
       if (outcome !== 'answer') ttl = Math.min(ttl, denialTtl ?? DEFAULT_NEGATIVE_TTL);
-      return {
+      const result: DnsResult<T> = {
         name,
         type,
         outcome,
@@ -167,6 +208,10 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
         cnames,
         resolver: url,
       };
+      // Informational on an answer (RFC 8914 s3: EDE never changes how an RCODE is processed).
+      const ede = primaryEde(message.ede);
+      if (ede) result.ede = ede;
+      return result;
     }
   }
 

@@ -1,5 +1,5 @@
 // A counting semaphore: at most `max` tasks run at once, the rest wait in FIFO order. Used to
-// bound concurrent DoH requests (DESIGN.md: bounded concurrency, no request storms).
+// bound concurrent DoH requests (bounded concurrency, no request storms).
 
 export interface Limiter {
   /** Runs `task` when a slot is free. A waiter whose `signal` aborts leaves the queue and rejects. */

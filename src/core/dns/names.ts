@@ -1,4 +1,4 @@
-// Domain-name normalisation for queries (standards A4): lower-case (RFC 4343), one trailing dot
+// Domain-name normalisation for queries (RFC 1035 s2.3.4): lower-case (RFC 4343), one trailing dot
 // stripped, and the RFC 1035 s2.3.4 size limits enforced before anything is sent.
 
 export type NameCheck = { ok: true; name: string } | { ok: false; error: string };
@@ -11,7 +11,7 @@ export function normalizeName(input: string): NameCheck {
   if (typeof input !== 'string') return { ok: false, error: 'The domain name is not a string.' };
   const name = (input.endsWith('.') ? input.slice(0, -1) : input).toLowerCase();
   if (name === '') return { ok: false, error: 'The domain name is empty.' };
-  // Only A-labels go on the wire: IDNs must be converted (standards A3) before they reach here.
+  // Only A-labels go on the wire: IDNs must be converted (RFC 5891) before they reach here.
   // Control characters and spaces are never part of a host or service name either.
   if (/[^\x21-\x7e]/.test(name)) {
     return { ok: false, error: 'The domain name contains characters outside printable ASCII (convert IDNs to A-labels first).' };

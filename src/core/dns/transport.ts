@@ -1,6 +1,7 @@
 // One DoH exchange over HTTP (RFC 8484): build the request, enforce the timeout and the size
 // cap, check the media type, decode, and check that the answer belongs to our question.
 import type { FetchLike, RRType } from '../types.ts';
+import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
 
 export const DNS_MESSAGE = 'application/dns-message';
@@ -21,7 +22,8 @@ export interface ExchangeOptions {
   signal?: AbortSignal;
 }
 
-function describe(url: string): string {
+/** The resolver's host for messages ("dns.example:8443"), never the whole URL. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -89,18 +91,19 @@ function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, h
   if (message.questions.length !== 1 || !question) return `${host} answered without echoing the question.`;
   const echoed = question.name.toLowerCase().replace(/\.$/, '');
   if (echoed !== name || question.type !== type || question.class !== 'IN') {
-    return `${host} answered a different question (${echoed} ${question.type}).`;
+    return `${host} answered a different question (${echoed.slice(0, 80)} ${question.type.slice(0, 16)}).`;
   }
   // RFC 8484 s6 and RFC 1035 s4.1.1: a truncated answer is incomplete; over HTTP it is an error.
   if (message.truncated) return `${host} sent a truncated DNS response.`;
-  return null;
+  const misfit = checkAnswerSection(message, name, type);
+  return misfit === null ? null : `${host} sent a malformed answer: ${misfit}`;
 }
 
 /** One HTTP request for `name`/`type` to `url`. Never throws. */
 export async function exchange(url: string, name: string, type: RRType, options: ExchangeOptions): Promise<Exchange> {
   const { signal } = options;
   if (signal?.aborted) return { kind: 'aborted' };
-  const host = describe(url);
+  const host = hostOf(url);
   const controller = new AbortController();
   let timedOut = false;
   // A promise that settles when this exchange is abandoned, so a fetch implementation that

@@ -4,6 +4,7 @@ import * as dnsPacket from '@dnsquery/dns-packet';
 import type { Answer, Packet } from '@dnsquery/dns-packet';
 import type { MxRecord, RecordData, RRType, TlsaRecord } from '../types.ts';
 import { canonicalWireName } from './names.ts';
+import { scanMessage, type ExtendedDnsError } from './wire-scan.ts';
 
 /** EDNS0 payload size advertised in the OPT record (DNS Flag Day 2020 value). */
 const EDNS_UDP_SIZE = 1232;
@@ -14,7 +15,8 @@ const DO_BIT = 0x8000; // RFC 3225: DNSSEC OK, in the OPT record's extended flag
 
 /**
  * A DoH query: ID 0 (RFC 8484 s4.1: cache friendly), RD=1, AD=1, CD never set (it would switch
- * validation off, standards I7), one question of class IN, EDNS0 OPT with DO=1 (standards L4).
+ * validation off, RFC 4035 s3.2.2), one question of class IN, EDNS0 OPT with DO=1 (RFC 3225 s3;
+ * RFC 6840 s5.7-5.8).
  * `name` must already be normalised (names.ts).
  */
 export function encodeQuery(name: string, type: RRType, id = 0): Uint8Array {
@@ -45,24 +47,26 @@ export interface DecodedResponse {
   questions: { name: string; type: string; class: string }[];
   answers: Answer[];
   authorities: Answer[];
+  /** Extended DNS Errors from the OPT record (RFC 8914), in the order sent; usually none. */
+  ede: ExtendedDnsError[];
 }
 
-/** Decodes a DNS message; any malformation becomes `{ ok: false }`, never an exception. */
+/**
+ * Decodes a DNS message; any malformation becomes `{ ok: false }`, never an exception. The bytes
+ * are first checked strictly (wire-scan.ts), since the decoder alone accepts trailing bytes,
+ * RDLENGTHs that do not match their data and labels holding a '.'.
+ */
 export function decodeResponse(bytes: Uint8Array): { ok: true; message: DecodedResponse } | { ok: false; error: string } {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, error: 'The DNS response is not binary data.' };
+  const scanned = scanMessage(bytes);
+  if (!scanned.ok) return { ok: false, error: `The DNS response is malformed: ${scanned.error}.` };
   let packet: Packet;
   try {
     packet = dnsPacket.decode(bytes);
   } catch (e) {
-    return { ok: false, error: `The DNS response could not be decoded (${e instanceof Error ? e.message : 'malformed'}).` };
+    return { ok: false, error: `The DNS response could not be decoded (${e instanceof Error ? e.message.slice(0, 80) : 'malformed'}).` };
   }
   const flags = packet.flags ?? 0;
-  let rcode = flags & 0x000f;
-  for (const extra of packet.additionals ?? []) {
-    if (extra.type === 'OPT') {
-      const extended = (extra as unknown as { extendedRcode?: number }).extendedRcode ?? 0;
-      rcode |= extended << 4;
-    }
-  }
   return {
     ok: true,
     message: {
@@ -70,10 +74,11 @@ export function decodeResponse(bytes: Uint8Array): { ok: true; message: DecodedR
       isResponse: packet.type === 'response',
       truncated: (flags & FLAG_TC) !== 0,
       authenticData: (flags & FLAG_AD) !== 0,
-      rcode,
+      rcode: scanned.rcode,
       questions: (packet.questions ?? []).map((q) => ({ name: q.name, type: String(q.type), class: String(q.class ?? 'IN') })),
       answers: packet.answers ?? [],
       authorities: packet.authorities ?? [],
+      ede: scanned.ede,
     },
   };
 }

@@ -1,10 +1,10 @@
 // The sender-side policy cache of RFC 8461 s3.3 and s5.1: keyed by policy domain, holding the
-// record id the policy was fetched under, and valid until fetch time + max_age (G1). The
+// record id the policy was fetched under, and valid until fetch time + max_age (RFC 8461 s3.2). The
 // extension persists it elsewhere through the same interface.
 import type { MtaStsPolicy } from '../types.ts';
 
 export interface CachedPolicy {
-  /** The `_mta-sts` record id the policy was fetched under (compared for exact equality, C11). */
+  /** The `_mta-sts` record id the policy was fetched under (compared for exact equality, RFC 8461 s3.1). */
   id: string;
   policy: MtaStsPolicy;
   /** Epoch milliseconds of the successful fetch. */

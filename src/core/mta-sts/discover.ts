@@ -14,6 +14,8 @@
 import type { Diagnostic, DnsResult, FetchLike, MtaStsEvidence, MtaStsPolicy, Resolver } from '../types.ts';
 import { isCacheEntryLive, type CachedPolicy, type PolicyCache } from './cache.ts';
 import { fetchMtaStsPolicy, mtaStsPolicyUrl } from './fetch.ts';
+import { describeEde, isDnssecFailure } from '../dns/codes.ts';
+import { capAtWord } from '../text.ts';
 import { capDiagnostic, capText, capWarnings, MAX_LIST } from './limits.ts';
 import { parseMtaStsPolicy } from './policy.ts';
 import { RECORD_NONE, parseMtaStsRecords } from './record.ts';
@@ -37,7 +39,7 @@ export interface MtaStsDiscoveryDeps {
   signal?: AbortSignal;
 }
 
-/** D10: after a failed fetch, wait at least five minutes before trying that id again. */
+/** RFC 8461 s3.3: after a failed fetch, wait at least five minutes before trying that id again. */
 export const FAILURE_TTL = 300;
 /** A failed DNS lookup is retried soon. */
 export const LOOKUP_FAILED_TTL = 60;
@@ -162,7 +164,16 @@ function classifyRecord(txt: Awaited<ReturnType<typeof queryTxt>>, warnings: Dia
     case 'nxdomain':
       return { record: 'absent', ttl: 'ttl' in txt ? txt.ttl : LOOKUP_FAILED_TTL };
     default: {
-      const detail = 'error' in txt && txt.error ? ` (${capText(txt.error, 120)})` : '';
+      const ede = 'ede' in txt ? txt.ede : undefined;
+      if (txt.outcome === 'servfail' && isDnssecFailure(ede) && ede) {
+        // A DNSSEC failure of the zone (RFC 8914): validating senders cannot read the record.
+        return {
+          record: 'lookup-failed',
+          problem: { code: 'mta-sts.record.dnssec-failure', message: `The MTA-STS record fails DNSSEC validation (${describeEde(ede)}).` },
+          ttl: LOOKUP_FAILED_TTL,
+        };
+      }
+      const detail = 'error' in txt && txt.error ? ` (${capAtWord(capText(txt.error, 400), 200)})` : '';
       return {
         record: 'lookup-failed',
         problem: { code: 'mta-sts.record.lookup-failed', message: `The MTA-STS record could not be looked up: ${txt.outcome}${detail}.` },

@@ -1,10 +1,11 @@
 // Fetching the policy file (RFC 8461 s3.3): `https://mta-sts.<domain>/.well-known/mta-sts.txt`,
 // 200 only, redirects never followed, no HTTP caching, media type text/plain, bounded size and
-// time. `fetch` is injected (src/core is pure); the browser's fetch enforces WebPKI (s3.3, D2).
+// time. `fetch` is injected (src/core is pure); the browser's fetch enforces WebPKI (s3.3).
 import type { Diagnostic, FetchLike } from '../types.ts';
+import { capAtWord } from '../text.ts';
 import { capText, quote } from './limits.ts';
 
-export type PolicyFetchFailureKind = 'not-found' | 'http-status' | 'redirect' | 'content-type' | 'too-large' | 'timeout' | 'network' | 'encoding';
+export type PolicyFetchFailureKind = 'not-found' | 'http-status' | 'redirect' | 'content-type' | 'too-large' | 'timeout' | 'network' | 'encoding' | 'certificate';
 
 export type PolicyFetchError = Diagnostic & { kind: PolicyFetchFailureKind };
 
@@ -37,7 +38,7 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
     url,
     error: { code, kind, message },
   });
-  if (!LDH_NAME.test(domain)) return fail('network', `${quote(domain)} is not a domain name.`, 'mta-sts.fetch.bad-domain');
+  if (typeof domain !== 'string' || !LDH_NAME.test(domain)) return fail('network', `${quote(typeof domain === 'string' ? domain : '')} is not a domain name.`, 'mta-sts.fetch.bad-domain');
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_POLICY_BYTES;
   if (options.signal?.aborted) return fail('network', 'The policy fetch was cancelled.', 'mta-sts.fetch.aborted');
@@ -70,6 +71,12 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
       ]);
     } catch (error) {
       if (controller.signal.aborted) return interrupted();
+      const certificate = certificateProblem(error);
+      if (certificate) {
+        // RFC 8461 s3.3: the policy host must present a certificate valid for its name and
+        // chaining to a trusted root; senders refuse the policy otherwise.
+        return fail('certificate', `The certificate of the policy host is not trusted (${certificate}), so senders refuse its policy.`);
+      }
       return fail('network', `The policy host could not be reached over HTTPS (${describeError(error)}).`);
     }
     const rejected = checkHeaders(response, maxBytes);
@@ -126,7 +133,7 @@ function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetch
   return null;
 }
 
-/** Reads at most maxBytes, cancelling the stream as soon as it goes over (D6). */
+/** Reads at most maxBytes, cancelling the stream as soon as it goes over (RFC 8461 s3.3 suggests 64 KiB). */
 async function readCapped(response: Response, maxBytes: number, stopped: Promise<never>): Promise<Uint8Array | 'too-large' | 'failed'> {
   const stream = response.body;
   if (stream === null) return new Uint8Array(0);
@@ -171,7 +178,50 @@ function discardBody(response: Response): void {
   }
 }
 
+/**
+ * Node's TLS error codes for a certificate the client does not trust (OpenSSL X509 verify
+ * results as Node names them, plus the host name check). A browser's fetch says only "Failed to
+ * fetch", which stays a network failure.
+ */
+const CERTIFICATE_CODES: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in an untrusted self-signed certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it does not chain to a trusted certificate authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is unknown',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not a trusted certificate authority',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is not valid for the host name',
+  HOSTNAME_MISMATCH: 'it is not valid for the host name',
+  CERT_REVOKED: 'it has been revoked',
+  CERT_UNTRUSTED: 'it is not trusted',
+  CERT_REJECTED: 'it was rejected',
+  CERT_SIGNATURE_FAILURE: 'its signature is invalid',
+  CERT_CHAIN_TOO_LONG: 'its chain is too long',
+  INVALID_CA: 'its chain contains an invalid certificate authority',
+  INVALID_PURPOSE: 'it is not meant for a server',
+  PATH_LENGTH_EXCEEDED: 'its chain is too long',
+  ERR_TLS_CERT_ALTNAME_FORMAT: 'its subject alternative names are malformed',
+};
+
+/** What is wrong with the certificate, when the thrown error (or a cause of it) says so. */
+function certificateProblem(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && Object.hasOwn(CERTIFICATE_CODES, code)) return `${CERTIFICATE_CODES[code]}: ${code}`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return capText(text || 'unknown error', 120);
+  let text: string;
+  try {
+    const cause = error instanceof Error && error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : '';
+    text = error instanceof Error ? `${error.message}${cause}` : String(error);
+  } catch {
+    text = '';
+  }
+  return capAtWord(capText(text || 'unknown error', 400), 160);
 }

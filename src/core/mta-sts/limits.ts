@@ -1,5 +1,5 @@
 // Bounds on what the engine keeps from DNS and policy files: a hostile record or policy must not
-// bloat an assessment, a cache entry or the popup (DESIGN.md "sizes are bounded").
+// bloat an assessment, a cache entry or the popup (docs/decisions.md "Engine": bounded assessments).
 import type { Diagnostic } from '../types.ts';
 
 export const MAX_WARNINGS = 20;

@@ -3,14 +3,14 @@ import { isValidMxPattern, mxMatchesPattern, normalizeMxHost, policyMatches } fr
 import type { MtaStsPolicy } from '../types.ts';
 
 describe('MX pattern matching (RFC 8461 s4.1)', () => {
-  it('F1: exact names and a wildcard for the entire left-most label (the RFC examples)', () => {
+  it('RFC 8461 s4.1: exact names and a wildcard for the entire left-most label (the RFC examples)', () => {
     expect(mxMatchesPattern('mail.example.com', 'mail.example.com')).toBe(true);
     expect(mxMatchesPattern('*.example.com', 'mail.example.com')).toBe(true);
     expect(mxMatchesPattern('*.example.com', 'example.com')).toBe(false);
     expect(mxMatchesPattern('*.example.com', 'foo.bar.example.com')).toBe(false);
   });
 
-  it('F2: case-insensitive; one trailing dot on the host is removed; U-label hosts become A-labels', () => {
+  it('RFC 8461 s4.1: case-insensitive; one trailing dot on the host is removed; U-label hosts become A-labels', () => {
     expect(mxMatchesPattern('MAIL.example.COM', 'mail.EXAMPLE.com.')).toBe(true);
     expect(mxMatchesPattern('mail.example.com', 'mail.example.com..')).toBe(false);
     expect(mxMatchesPattern('mx.xn--bcher-kva.example', 'mx.bücher.example')).toBe(true);
@@ -23,14 +23,14 @@ describe('MX pattern matching (RFC 8461 s4.1)', () => {
     expect(normalizeMxHost('')).toBeNull();
   });
 
-  it('F3: "*.X" requires exactly one extra non-empty label', () => {
+  it('RFC 8461 s4.1: "*.X" requires exactly one extra non-empty label', () => {
     expect(mxMatchesPattern('*.example.com', '.example.com')).toBe(false);
     expect(mxMatchesPattern('*.example.com', 'a.b.example.com')).toBe(false);
     expect(mxMatchesPattern('*.example.com', 'aexample.com')).toBe(false);
     expect(mxMatchesPattern('*.com', 'foo.com')).toBe(true);
   });
 
-  it('F4: invalid patterns never match', () => {
+  it('RFC 8461 s4.1: invalid patterns never match', () => {
     for (const pattern of ['*', '*.', 'mx*.example.com', 'mail.*.example.com', '.example.com', 'example.com.', '192.0.2.1', '*.192.0.2.1', 'mx_1.example.com', 'bücher.example', '', '-a.example', 'a-.example', `${'a'.repeat(64)}.example`]) {
       expect(isValidMxPattern(pattern), pattern).toBe(false);
     }
@@ -43,7 +43,7 @@ describe('MX pattern matching (RFC 8461 s4.1)', () => {
     expect(isValidMxPattern(`${'a'.repeat(63)}.example`)).toBe(true);
   });
 
-  it('F5: with an implicit MX the recipient domain itself is the host to match', () => {
+  it('RFC 8461 s4.1: with an implicit MX the recipient domain itself is the host to match', () => {
     expect(mxMatchesPattern('example.com', 'example.com')).toBe(true);
   });
 

@@ -3,12 +3,12 @@
 //   sts-version     = %s"v=STSv1"
 //   sts-id          = %s"id=" 1*32(ALPHA / DIGIT)
 //   sts-extension   = sts-ext-name "=" sts-ext-value
-// Decisions (notes/standards.md section 0): records not beginning with the literal "v=STSv1;" are
-// discarded (C3), except that a set holding one single record may use WSP before the ";" (C12,
-// erratum 6285); exactly one record must remain (C4); a duplicate id keeps the first, with a
-// warning (C8); any other deviation from the ABNF makes the record invalid (C5).
+// Decisions (docs/decisions.md "Engine"): records not beginning with the literal "v=STSv1;" are
+// discarded (s3.1), except that a set holding one single record may use WSP before the ";"
+// (the ABNF allows it; erratum 6285); exactly one record must remain (s3.1); a duplicate id keeps
+// the first, with a warning; any other deviation from the ABNF makes the record invalid.
 import type { Diagnostic } from '../types.ts';
-import { EXT_VALUE, joinTxtRecord, splitTxtFields } from './txt-fields.ts';
+import { EXT_VALUE, readTxtRecords, splitTxtFields } from './txt-fields.ts';
 
 export type MtaStsRecordResult = { ok: true; id: string; warnings: Diagnostic[] } | { ok: false; error: Diagnostic };
 
@@ -25,7 +25,8 @@ const ID = /^[A-Za-z0-9]{1,32}$/;
 const LOOKS_LIKE_STS = /^[ \t]*v[ \t]*=[ \t]*sts/i;
 
 export function parseMtaStsRecords(records: readonly (string | readonly string[])[]): MtaStsRecordResult {
-  const texts = records.map(joinTxtRecord);
+  const texts = readTxtRecords(records);
+  if (texts === null) return invalid('The TXT records are not text, so no MTA-STS record can be read from them.');
   const warnings: Diagnostic[] = [];
   let candidates = texts.filter((t) => t.startsWith(DISCARD_PREFIX));
   const only = texts.length === 1 ? texts[0] : undefined;

@@ -24,7 +24,7 @@ function resolverWith(outcome: DnsOutcome, records: string[][] = [], ttl = 600):
 }
 
 describe('TLS-RPT TXT record (RFC 8460 s3)', () => {
-  it('K1: concatenates strings, discards non-TLSRPT records, needs exactly one', () => {
+  it('RFC 8460 s3: concatenates strings, discards non-TLSRPT records, needs exactly one', () => {
     expect(ruaOf([['v=TLSRPTv1;', 'rua=mailto:r@example.com']])).toEqual(['mailto:r@example.com']);
     expect(ruaOf(['v=spf1 -all', 'v=TLSRPTv10; rua=mailto:x@example.com', 'v=TLSRPTv1; rua=mailto:r@example.com'])).toEqual(['mailto:r@example.com']);
     expect(errorCode([])).toBe(TLSRPT_NONE);
@@ -33,7 +33,7 @@ describe('TLS-RPT TXT record (RFC 8460 s3)', () => {
     expect(errorCode(['v=TLSRPTv1'])).toBe(TLSRPT_INVALID);
   });
 
-  it('K2: strict ABNF: version first, rua required, URIs separated by *WSP "," *WSP, extensions checked', () => {
+  it('RFC 8460 s3: strict ABNF: version first, rua required, URIs separated by *WSP "," *WSP, extensions checked', () => {
     expect(ruaOf(['v=TLSRPTv1; rua=mailto:a@example.com ,\thttps://r.example/x; ext=1;'])).toEqual(['mailto:a@example.com', 'https://r.example/x']);
     expect(errorCode(['rua=mailto:a@example.com; v=TLSRPTv1'])).toBe(TLSRPT_NONE);
     expect(errorCode(['v=tlsrptv1; rua=mailto:a@example.com'])).toBe(TLSRPT_INVALID);
@@ -48,14 +48,14 @@ describe('TLS-RPT TXT record (RFC 8460 s3)', () => {
     expect(errorCode(['v=TLSRPTv1; rua=mailto:caf\u00e9@example.com'])).toBe(TLSRPT_INVALID);
   });
 
-  it('K2: ",", "!" and ";" inside a URI must be percent-encoded', () => {
+  it('RFC 8460 s3: ",", "!" and ";" inside a URI must be percent-encoded', () => {
     expect(errorCode(['v=TLSRPTv1; rua=mailto:a@example.com!10m'])).toBe(TLSRPT_INVALID);
     expect(ruaOf(['v=TLSRPTv1; rua=mailto:a@example.com%2110m'])).toEqual(['mailto:a@example.com%2110m']);
     expect(ruaOf(['v=TLSRPTv1; rua=https://r.example/a%2Cb%3Bc'])).toEqual(['https://r.example/a%2Cb%3Bc']);
     expect(errorCode(['v=TLSRPTv1; rua=https://r.example/%zz'])).toBe(TLSRPT_INVALID);
   });
 
-  it('K3: a scheme other than mailto/https is present but not usable, and says so', () => {
+  it('RFC 8460 s3: a scheme other than mailto/https is present but not usable, and says so', () => {
     const r = parse(['v=TLSRPTv1; rua=http://r.example/report']);
     expect(r.ok).toBe(true);
     if (r.ok) {
@@ -69,20 +69,20 @@ describe('TLS-RPT TXT record (RFC 8460 s3)', () => {
     expect(ruaOf(['v=TLSRPTv1; rua=mailto:'])).toEqual([]);
   });
 
-  it('K4: repeated rua fields are merged, with a warning', () => {
+  it('RFC 8460 s3: repeated rua fields are merged, with a warning', () => {
     const r = parse(['v=TLSRPTv1; rua=mailto:a@example.com; rua=https://r.example/']);
     expect(r.ok && r.rua).toEqual(['mailto:a@example.com', 'https://r.example/']);
     expect(r.ok && r.warnings.map((w) => w.code)).toEqual(['tls-rpt.rua.repeated']);
   });
 
-  it('K1: "v=TLSRPTv1 ;" is accepted as the only record', () => {
+  it('RFC 8460 s3: "v=TLSRPTv1 ;" is accepted as the only record', () => {
     expect(ruaOf(['v=TLSRPTv1 ; rua=mailto:a@example.com'])).toEqual(['mailto:a@example.com']);
     expect(errorCode(['v=TLSRPTv1 ; rua=mailto:a@example.com', 'v=spf1 -all'])).toBe(TLSRPT_INVALID);
   });
 });
 
 describe('TLS-RPT discovery', () => {
-  it('K1: queries TXT _smtp._tls.<domain>', async () => {
+  it('RFC 8460 s3: queries TXT _smtp._tls.<domain>', async () => {
     const resolver = resolverWith('answer', [['v=TLSRPTv1; rua=mailto:tls@example.com']], 1200);
     const result = await discoverTlsRpt('example.com', { resolver });
     expect(resolver.names).toEqual(['_smtp._tls.example.com TXT']);

@@ -3,13 +3,14 @@
 //   tlsrpt-version = %s"v=TLSRPTv1"
 //   tlsrpt-rua     = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
 //   tlsrpt-uri     = URI (RFC 3986), with ",", "!" and ";" percent-encoded
-// Records not beginning with "v=TLSRPTv1;" are discarded and exactly one must remain (K1); as for
+// Records not beginning with "v=TLSRPTv1;" are discarded and exactly one must remain (s3); as for
 // MTA-STS, one single record may have WSP before the ";". Only mailto: and https: are defined
-// (K3): a record whose URIs all use other schemes is valid but has no usable rua
-// (notes/standards.md section 0). Several rua fields are merged, with a warning (K4).
+// (s3): a record whose URIs all use other schemes is valid but has no usable rua
+// (docs/decisions.md "Engine"). Several rua fields are merged, with a warning.
 import type { Diagnostic, DnsResult, Resolver, TlsRptEvidence } from '../types.ts';
 import { capText, capWarnings, MAX_LIST } from '../mta-sts/limits.ts';
-import { EXT_VALUE, joinTxtRecord, splitTxtFields } from '../mta-sts/txt-fields.ts';
+import { EXT_VALUE, readTxtRecords, splitTxtFields, trimWsp } from '../mta-sts/txt-fields.ts';
+import { capAtWord } from '../text.ts';
 
 export type TlsRptRecordResult =
   | { ok: true; /** The usable (mailto:, https:) URIs, in order. */ rua: string[]; warnings: Diagnostic[] }
@@ -30,7 +31,8 @@ const LOOKS_LIKE_TLSRPT = /^[ \t]*v[ \t]*=[ \t]*tlsrpt/i;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~$&'()*+=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 export function parseTlsRptRecords(records: readonly (string | readonly string[])[]): TlsRptRecordResult {
-  const texts = records.map(joinTxtRecord);
+  const texts = readTxtRecords(records);
+  if (texts === null) return invalid('The TXT records are not text, so no TLS-RPT record can be read from them.');
   const warnings: Diagnostic[] = [];
   let candidates = texts.filter((t) => t.startsWith(DISCARD_PREFIX));
   const only = texts.length === 1 ? texts[0] : undefined;
@@ -52,7 +54,9 @@ export function parseTlsRptRecords(records: readonly (string | readonly string[]
   let uris: string[] | undefined;
   for (const field of split.fields) {
     if (field.name === 'rua') {
-      const list = field.value.split(/[ \t]*,[ \t]*/);
+      // *WSP "," *WSP between URIs: WSP next to a comma belongs to the separator (a linear split).
+      const pieces = field.value.split(',');
+      const list = pieces.map((piece, i) => trimWsp(piece, i > 0, i < pieces.length - 1));
       const bad = list.find((uri) => !isUri(uri));
       if (bad !== undefined) {
         return invalid(bad === '' ? 'The TLS-RPT record is invalid: "rua" has an empty URI.' : `The TLS-RPT record is invalid: ${JSON.stringify(capText(bad, 60))} is not a URI (",", "!" and ";" must be percent-encoded).`);
@@ -136,7 +140,7 @@ function lookupFailed(detail: string): TlsRptDiscovery {
   return {
     evidence: { record: 'lookup-failed', rua: [] },
     ttl: LOOKUP_FAILED_TTL,
-    problem: { code: 'tls-rpt.record.lookup-failed', message: `The TLS-RPT record could not be looked up (${capText(detail, 120)}).` },
+    problem: { code: 'tls-rpt.record.lookup-failed', message: `The TLS-RPT record could not be looked up (${capAtWord(capText(detail, 400), 200)}).` },
     warnings: [],
   };
 }

@@ -11,6 +11,10 @@ export interface FakeAnswer {
   /** Presentation-format RRs: "owner. TYPE data". CNAME lines become `cnames`. */
   answer?: string[];
   ttl?: number;
+  /** RFC 8914 INFO-CODE the resolver sends with its answer (a SERVFAIL's reason). */
+  ede?: number;
+  /** The `error` text of a failed lookup. */
+  error?: string;
 }
 
 export interface FakeResolver extends Resolver {
@@ -41,13 +45,13 @@ function parseData<T extends RRType>(type: T, data: string): RecordData[T] {
 }
 
 export function toResult<T extends RRType>(name: string, type: T, answer: FakeAnswer | undefined): DnsResult<T> {
-  const base = { name, type, records: [] as RecordData[T][], cnames: [] as string[], ttl: answer?.ttl ?? 300 };
+  const base = { name, type, records: [] as RecordData[T][], cnames: [] as string[], ttl: answer?.ttl ?? 300, ...(answer?.ede !== undefined ? { ede: { code: answer.ede } } : {}) };
   if (!answer) return { ...base, outcome: 'nodata', secure: false };
   const rcode = answer.rcode ?? 'NOERROR';
-  if (rcode === 'TIMEOUT') return { ...base, outcome: 'timeout', secure: false, ttl: 0, error: 'timed out' };
-  if (rcode === 'ERROR') return { ...base, outcome: 'error', secure: false, ttl: 0, error: 'HTTP 500' };
+  if (rcode === 'TIMEOUT') return { ...base, outcome: 'timeout', secure: false, ttl: 0, error: answer.error ?? 'timed out' };
+  if (rcode === 'ERROR') return { ...base, outcome: 'error', secure: false, ttl: 0, error: answer.error ?? 'HTTP 500' };
   // A validating resolver never sets AD on SERVFAIL (RFC 4035 s3.2.3), whatever the scenario says.
-  if (rcode === 'SERVFAIL') return { ...base, outcome: 'servfail', secure: false, ttl: 0 };
+  if (rcode === 'SERVFAIL') return { ...base, outcome: 'servfail', secure: false, ttl: 0, ...(answer.error ? { error: answer.error } : {}) };
   const secure = answer.ad === true;
   if (rcode === 'NXDOMAIN') return { ...base, outcome: 'nxdomain', secure };
   for (const line of answer.answer ?? []) {
@@ -80,11 +84,12 @@ export function fakeResolver(answers: Record<string, FakeAnswer>, gate?: Promise
 }
 
 /** The `dns[]` array of a dane-discovery.json vector as fakeResolver answers. */
-export function answersFromVector(dns: { query: string; rcode: string; ad: boolean; answer?: string[] }[]): Record<string, FakeAnswer> {
+export function answersFromVector(dns: { query: string; rcode: string; ad: boolean; answer?: string[]; ede?: number }[]): Record<string, FakeAnswer> {
   const answers: Record<string, FakeAnswer> = {};
   for (const entry of dns) {
     const answer: FakeAnswer = { rcode: entry.rcode as FakeAnswer['rcode'], ad: entry.ad };
     if (entry.answer) answer.answer = entry.answer;
+    if (entry.ede !== undefined) answer.ede = entry.ede;
     answers[entry.query] = answer;
   }
   return answers;

@@ -18,7 +18,7 @@ describe('isUsableTlsa', () => {
     [3, 1, 0, DER_SHORT],
     [2, 0, 0, DER_LONG],
     [3, 1, 1, SHA256.toUpperCase()],
-  ])('I5: usage %i selector %i matching %i is usable', (usage, selector, matchingType, data) => {
+  ])('RFC 7672 s3.1: usage %i selector %i matching %i is usable', (usage, selector, matchingType, data) => {
     expect(isUsableTlsa({ usage, selector, matchingType, data })).toBe(true);
   });
 
@@ -36,7 +36,7 @@ describe('isUsableTlsa', () => {
     ['Full(0) data that is not a DER SEQUENCE', 3, 1, 0, '0403010203'],
     ['Full(0) data with a length that does not match', 3, 1, 0, '3005020105'],
     ['Full(0) data with a non-minimal long length', 3, 1, 0, '3081030201'],
-  ])('I5: %s', (_name, usage, selector, matchingType, data) => {
+  ])('RFC 7672 s3.1: %s', (_name, usage, selector, matchingType, data) => {
     expect(isUsableTlsa({ usage, selector, matchingType, data })).toBe(false);
   });
 });

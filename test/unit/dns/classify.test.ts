@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/core/dns/index.ts';
 import type { DnsClass, DnsOutcome } from '../../../src/core/types.ts';
 
-describe('classify (standards I7)', () => {
+describe('classify (RFC 4035 s3.2.3; RFC 6840 s5.8)', () => {
   it.each<[DnsOutcome, boolean, DnsClass]>([
     ['answer', true, 'secure'],
     ['answer', false, 'insecure'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeName } from '../../../src/core/dns/index.ts';
 
-describe('normalizeName (standards A4)', () => {
+describe('normalizeName (RFC 1035 s2.3.4)', () => {
   it.each([
     ['Example.COM', 'example.com'],
     ['example.com.', 'example.com'],

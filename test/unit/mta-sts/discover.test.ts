@@ -28,7 +28,7 @@ async function seed(cache: PolicyCache, clock: FakeClock, id: string, policy: Mt
 }
 
 describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
-  it('C1: queries TXT _mta-sts.<domain>, then fetches the policy', async () => {
+  it('RFC 8461 s3.1: queries TXT _mta-sts.<domain>, then fetches the policy', async () => {
     const { resolver, host, run } = setup();
     const result = await run();
     expect(resolver.queries).toEqual([TXT_NAME]);
@@ -47,7 +47,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.ttl).toBe(3600); // the TXT TTL is shorter than max_age
   });
 
-  it('C9: NXDOMAIN or NODATA means no policy and no fetch', async () => {
+  it('RFC 8461 s3.1, s5.1: NXDOMAIN or NODATA means no policy and no fetch', async () => {
     for (const outcome of ['nxdomain', 'nodata'] as const) {
       const { host, run } = setup({ outcome, ttl: 900 });
       const result = await run();
@@ -58,7 +58,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     }
   });
 
-  it('C9: SERVFAIL, a timeout or a resolver error is lookup-failed (the verdict will be unknown)', async () => {
+  it('RFC 8461 s3.1, s5.1: SERVFAIL, a timeout or a resolver error is lookup-failed (the verdict will be unknown)', async () => {
     for (const answer of [{ outcome: 'servfail' as const }, { outcome: 'timeout' as const, error: 'no answer in 3 s' }, { outcome: 'error' as const }, 'throw' as const]) {
       const { host, run } = setup(answer);
       const result = await run();
@@ -71,7 +71,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     }
   });
 
-  it('C4/C5: several records or an invalid one: record invalid, no fetch', async () => {
+  it('RFC 8461 s3.1: several records or an invalid one: record invalid, no fetch', async () => {
     const multiple = setup(txt('v=STSv1; id=1', 'v=STSv1; id=2'));
     const r1 = await multiple.run();
     expect(r1.evidence).toMatchObject({ record: 'invalid', policy: 'not-applicable', problem: { code: 'mta-sts.record.multiple' } });
@@ -83,14 +83,14 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect((await unrelated.run()).evidence.record).toBe('absent');
   });
 
-  it('C10: a delegated _mta-sts (CNAME) answer is used like any other', async () => {
+  it('RFC 8461 s8.2: a delegated _mta-sts (CNAME) answer is used like any other', async () => {
     const { resolver, run } = setup();
     resolver.answers[TXT_NAME] = { outcome: 'answer', records: [['v=STSv1; ', 'id=deleg1']], ttl: 60 };
     const result = await run();
     expect(result.evidence).toMatchObject({ record: 'valid', id: 'deleg1', policy: 'fetched' });
   });
 
-  it('D9: valid record, failed fetch, no cache: fetch-failed with the problem', async () => {
+  it('RFC 8461 s5: valid record, failed fetch, no cache: fetch-failed with the problem', async () => {
     const { run } = setup(txt('v=STSv1; id=1'), () => new Response('gone', { status: 404 }));
     const result = await run();
     expect(result.evidence).toMatchObject({ record: 'valid', id: '1', policy: 'fetch-failed', policyUrl: URL_, problem: { code: 'mta-sts.fetch.not-found' } });
@@ -98,7 +98,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.policy).toBeNull();
   });
 
-  it('D10: a failed fetch is not retried for five minutes', async () => {
+  it('RFC 8461 s3.3: a failed fetch is not retried for five minutes', async () => {
     const { run } = setup(txt('v=STSv1; id=1'), () => new Response('x', { status: 500 }));
     expect((await run()).ttl).toBe(FAILURE_TTL);
   });
@@ -111,7 +111,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(await cache.get(DOMAIN)).toBeUndefined();
   });
 
-  it('G1: a fetched policy is cached until fetch time + max_age', async () => {
+  it('RFC 8461 s3.3: a fetched policy is cached until fetch time + max_age', async () => {
     const { run, cache, clock, host } = setup();
     await run();
     expect(await cache.get(DOMAIN)).toEqual({ id: 'new1', policy: enforcePolicy, fetchedAt: clock.ms, expiresAt: clock.ms + 86_400_000 });
@@ -122,7 +122,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(host.requests).toHaveLength(2);
   });
 
-  it('G2: an unchanged id uses the cached policy without fetching', async () => {
+  it('RFC 8461 s3.3: an unchanged id uses the cached policy without fetching', async () => {
     const { run, cache, clock, host } = setup(txt('v=STSv1; id=same'));
     await seed(cache, clock, 'same', enforcePolicy);
     clock.advance(600);
@@ -134,7 +134,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.ttl).toBe(3600);
   });
 
-  it('G2 (s3.3): a cached policy a day old is fetched again under the same id, and replaced', async () => {
+  it('RFC 8461 s3.3 (s3.3): a cached policy a day old is fetched again under the same id, and replaced', async () => {
     const { run, cache, clock, host } = setup(txt('v=STSv1; id=same'), TESTING);
     await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
     clock.advance(86_400);
@@ -144,7 +144,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect((await cache.get(DOMAIN))?.policy.mode).toBe('testing');
   });
 
-  it('G2 (s3.3): a failed daily refresh keeps applying the cached policy, with a warning', async () => {
+  it('RFC 8461 s3.3 (s3.3): a failed daily refresh keeps applying the cached policy, with a warning', async () => {
     const { run, cache, clock, host } = setup(txt('v=STSv1; id=same'), () => new Response('gone', { status: 500 }));
     await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
     clock.advance(90_000);
@@ -155,21 +155,21 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.evidence.warnings.map((w) => w.code)).toContain('mta-sts.cache.refresh-failed');
   });
 
-  it('G2: before the refresh is due, the result is not reused past it', async () => {
+  it('RFC 8461 s3.3: before the refresh is due, the result is not reused past it', async () => {
     const { run, cache, clock } = setup({ outcome: 'answer', records: [['v=STSv1; id=same']], ttl: 86_400 });
     await seed(cache, clock, 'same', { ...enforcePolicy, maxAge: 604800 });
     clock.advance(86_000);
     expect((await run()).ttl).toBe(400);
   });
 
-  it('G2: the ttl never outlives the cached policy', async () => {
+  it('RFC 8461 s3.3: the ttl never outlives the cached policy', async () => {
     const { run, cache, clock } = setup(txt('v=STSv1; id=same'));
     await seed(cache, clock, 'same'); // max_age 3600
     clock.advance(3500);
     expect((await run()).ttl).toBe(100);
   });
 
-  it('G3: a new id is fetched and replaces the cache on success', async () => {
+  it('RFC 8461 s3.3: a new id is fetched and replaces the cache on success', async () => {
     const { run, cache, clock, host } = setup(txt('v=STSv1; id=v2'), TESTING);
     await seed(cache, clock, 'v1');
     const result = await run();
@@ -178,7 +178,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect((await cache.get(DOMAIN))?.id).toBe('v2');
   });
 
-  it('G3: a new id whose fetch fails keeps applying the live cached policy, with the problem', async () => {
+  it('RFC 8461 s3.3: a new id whose fetch fails keeps applying the live cached policy, with the problem', async () => {
     const { run, cache, clock } = setup(txt('v=STSv1; id=v2'), () => new Response('', { status: 503 }));
     const old = await seed(cache, clock, 'v1');
     const result = await run();
@@ -189,7 +189,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(await cache.get(DOMAIN)).toEqual(old);
   });
 
-  it('G3: a new id whose policy is invalid keeps applying the live cached policy', async () => {
+  it('RFC 8461 s3.3: a new id whose policy is invalid keeps applying the live cached policy', async () => {
     const { run, cache, clock } = setup(txt('v=STSv1; id=v2'), 'garbage');
     const old = await seed(cache, clock, 'v1');
     const result = await run();
@@ -197,7 +197,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.policy).toEqual(old.policy);
   });
 
-  it('G3: an expired cached policy is not applied', async () => {
+  it('RFC 8461 s3.3: an expired cached policy is not applied', async () => {
     const { run, cache, clock } = setup(txt('v=STSv1; id=v2'), () => new Response('', { status: 503 }));
     await seed(cache, clock, 'v1');
     clock.advance(3600);
@@ -206,7 +206,7 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.policy).toBeNull();
   });
 
-  it('G4: an absent, invalid or unresolvable record does not evict a live cached policy', async () => {
+  it('RFC 8461 s5.1: an absent, invalid or unresolvable record does not evict a live cached policy', async () => {
     for (const answer of [{ outcome: 'nxdomain' as const, ttl: 600 }, txt('v=STSv1; id=1', 'v=STSv1; id=2'), { outcome: 'servfail' as const }]) {
       const { run, cache, clock, host } = setup(answer);
       const old = await seed(cache, clock, 'v1');
@@ -221,14 +221,14 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     }
   });
 
-  it('G4: the record state is still reported when the cache applies', async () => {
+  it('RFC 8461 s5.1: the record state is still reported when the cache applies', async () => {
     const { run, cache, clock } = setup({ outcome: 'servfail' });
     await seed(cache, clock, 'v1');
     const result = await run();
     expect(result.evidence).toMatchObject({ record: 'lookup-failed', policy: 'cached', problem: { code: 'mta-sts.record.lookup-failed' } });
   });
 
-  it('G6: without fetch permission the result is not-checked, but a live cached policy still applies', async () => {
+  it('RFC 8461 s5.1: without fetch permission the result is not-checked, but a live cached policy still applies', async () => {
     const bare = setup();
     const r1 = await bare.run(null);
     expect(r1.evidence).toEqual({ record: 'valid', id: 'new1', policy: 'not-checked', policyUrl: URL_, warnings: [] });

@@ -50,14 +50,14 @@ function countingStream(total: number, chunk: number): { stream: ReadableStream<
 }
 
 describe('policy fetch (RFC 8461 s3.3)', () => {
-  it('D1: fetches exactly https://mta-sts.<domain>/.well-known/mta-sts.txt', async () => {
+  it('RFC 8461 s3.3: fetches exactly https://mta-sts.<domain>/.well-known/mta-sts.txt', async () => {
     const { fetch, calls } = fakeFetch(() => textPlain(POLICY));
     const result = await fetchMtaStsPolicy('xn--bcher-kva.example', { fetch });
     expect(result).toEqual({ ok: true, body: POLICY, url: 'https://mta-sts.xn--bcher-kva.example/.well-known/mta-sts.txt' });
     expect(calls.map((c) => c.url)).toEqual(['https://mta-sts.xn--bcher-kva.example/.well-known/mta-sts.txt']);
   });
 
-  it('D1: a name that is not a domain is refused without a request', async () => {
+  it('RFC 8461 s3.3: a name that is not a domain is refused without a request', async () => {
     const { fetch, calls } = fakeFetch(() => textPlain(POLICY));
     const result = await fetchMtaStsPolicy('evil.example/@other', { fetch });
     expect(result.ok).toBe(false);
@@ -65,7 +65,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('D3: only HTTP 200 is valid; redirects are not followed', async () => {
+  it('RFC 8461 s3.3: only HTTP 200 is valid; redirects are not followed', async () => {
     for (const status of [301, 302, 307, 308]) {
       const { fetch, calls } = fakeFetch(() => new Response(null, { status, headers: { location: 'https://elsewhere.example/' } }));
       expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch })), String(status)).toBe('redirect');
@@ -84,14 +84,14 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(!result.ok && result.error.code).toBe('mta-sts.fetch.not-found');
   });
 
-  it('D4: HTTP caching is not used and no credentials are sent', async () => {
+  it('RFC 8461 s3.3: HTTP caching is not used and no credentials are sent', async () => {
     const { fetch, calls } = fakeFetch(() => textPlain(POLICY));
     await fetchMtaStsPolicy('example.com', { fetch });
     expect(calls[0]?.init).toMatchObject({ cache: 'no-store', credentials: 'omit', redirect: 'manual' });
     expect(calls[0]?.init?.signal).toBeInstanceOf(AbortSignal);
   });
 
-  it('D5: the media type must be text/plain, compared case-insensitively, parameters ignored', async () => {
+  it('RFC 8461 s3.3: the media type must be text/plain, compared case-insensitively, parameters ignored', async () => {
     for (const type of ['text/plain', 'TEXT/PLAIN', 'text/plain ; charset=UTF-8', 'text/plain;charset=us-ascii', 'Text/Plain; format=flowed']) {
       const { fetch } = fakeFetch(() => new Response(POLICY, { headers: { 'content-type': type } }));
       expect((await fetchMtaStsPolicy('example.com', { fetch })).ok, type).toBe(true);
@@ -104,7 +104,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch: none.fetch }))).toBe('content-type');
   });
 
-  it('D6: a Content-Length above the cap is refused before reading the body', async () => {
+  it('RFC 8461 s3.3: a Content-Length above the cap is refused before reading the body', async () => {
     const body = countingStream(10_000_000, 16_384);
     const { fetch } = fakeFetch(() => textPlain(body.stream, { headers: { 'content-length': '10000000' } }));
     const result = await fetchMtaStsPolicy('example.com', { fetch });
@@ -113,7 +113,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(body.cancelled()).toBe(true);
   });
 
-  it('D6: a chunked 10 MB body is cancelled after about 64 KB', async () => {
+  it('RFC 8461 s3.3: a chunked 10 MB body is cancelled after about 64 KB', async () => {
     const body = countingStream(10_000_000, 4096);
     const { fetch } = fakeFetch(() => textPlain(body.stream));
     const result = await fetchMtaStsPolicy('example.com', { fetch });
@@ -123,7 +123,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(body.cancelled()).toBe(true);
   });
 
-  it('D6: a lying Content-Length does not lift the cap; the exact cap is accepted', async () => {
+  it('RFC 8461 s3.3: a lying Content-Length does not lift the cap; the exact cap is accepted', async () => {
     const lying = countingStream(200_000, 10_000);
     const r1 = await fetchMtaStsPolicy('example.com', { fetch: fakeFetch(() => textPlain(lying.stream, { headers: { 'content-length': '100' } })).fetch });
     expect(failureKind(r1)).toBe('too-large');
@@ -133,7 +133,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(r2.ok && r2.body.length).toBe(1000);
   });
 
-  it('D7: the timeout covers the response headers', async () => {
+  it('RFC 8461 s3.3: the timeout covers the response headers', async () => {
     const hanging: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     const result = await fetchMtaStsPolicy('example.com', { fetch: hanging, timeoutMs: 20 });
@@ -144,7 +144,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch: deaf, timeoutMs: 20 }))).toBe('timeout');
   });
 
-  it('D7: the timeout covers the body', async () => {
+  it('RFC 8461 s3.3: the timeout covers the body', async () => {
     let cancelled = false;
     const stalled = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -187,7 +187,7 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch: fakeFetch(() => textPlain(broken)).fetch }))).toBe('network');
   });
 
-  it('E13: the body is decoded as UTF-8, fatally; a BOM is kept for the parser to report', async () => {
+  it('RFC 8461 s3.2: the body is decoded as UTF-8, fatally; a BOM is kept for the parser to report', async () => {
     const invalid = new Uint8Array([0x76, 0xff, 0xfe, 0x0a]);
     expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch: fakeFetch(() => textPlain(invalid)).fetch }))).toBe('encoding');
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('note: café')]);

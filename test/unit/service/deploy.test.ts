@@ -10,8 +10,8 @@ import { CONFIG_OPTIONS, parseConfig } from '../../../src/service/config.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const KNOWN_ENV = new Set(CONFIG_OPTIONS.map((o) => o.env));
-const KNOWN_FLAGS = new Set(CONFIG_OPTIONS.map((o) => o.flag));
+const KNOWN_ENV = new Set<string>(CONFIG_OPTIONS.map((o) => o.env));
+const KNOWN_FLAGS = new Set<string>(CONFIG_OPTIONS.map((o) => o.flag));
 // Files the configuration points at are only named, not read, by parseConfig.
 
 describe('deploy/compose.yaml', () => {
@@ -23,7 +23,7 @@ describe('deploy/compose.yaml', () => {
     expect(Object.keys(env).length).toBeGreaterThan(0);
     for (const name of Object.keys(env)) expect(KNOWN_ENV.has(name), name).toBe(true);
     const argv = service.command ?? [];
-    for (const arg of argv.filter((a) => a.startsWith('--'))) expect(KNOWN_FLAGS.has(arg.split('=')[0] as `--${string}`), arg).toBe(true);
+    for (const arg of argv.filter((a) => a.startsWith('--'))) expect(KNOWN_FLAGS.has(arg.split('=')[0] as string), arg).toBe(true);
     const config = parseConfig(argv, Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
     expect(config).toMatchObject({ listen: { host: '0.0.0.0', port: 8460 }, redis: 'redis://valkey:6379', tokensFile: '/run/secrets/intransit_tokens' });
   });

@@ -1,4 +1,4 @@
-// The verdict rules of DESIGN.md and standards.md section 0/J, on hand-made evidence.
+// The verdict rules of DESIGN.md and docs/decisions.md "Engine", on hand-made evidence.
 import { describe, expect, it } from 'vitest';
 import { buildVerdict } from '../../../src/core/verdict.ts';
 import type { Gathered } from '../../../src/core/assess.ts';
@@ -87,7 +87,7 @@ describe('MTA-STS', () => {
   });
 });
 
-describe('DANE (I8, J1, section 0)', () => {
+describe('DANE (RFC 7672 s2.2; RFC 8461 s2; docs/decisions.md)', () => {
   it('secure MX and usable TLSA on every host is protected for a DANE sender, encrypted for Gmail', () => {
     const g = gathered({ dane: ['dane', 'dane'] });
     expect(verdict(g, M365)).toMatchObject({ level: 'protected', mechanism: 'dane' });
@@ -104,7 +104,7 @@ describe('DANE (I8, J1, section 0)', () => {
     expect(a.reasons[0]!.code).toBe('dane.mx-unsigned');
   });
 
-  it('J1: a DNSSEC failure is misconfigured even with a valid MTA-STS enforce policy, for DANE senders', () => {
+  it('RFC 8461 s2: a DNSSEC failure is misconfigured even with a valid MTA-STS enforce policy, for DANE senders', () => {
     const g = gathered({ dane: ['dnssec-failure', 'dane'], policy: {} });
     expect(verdict(g, M365).level).toBe('misconfigured');
     expect(verdict(g).level).toBe('misconfigured');

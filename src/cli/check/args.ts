@@ -1,0 +1,122 @@
+// Arguments of `intransit check`. Small and strict: an unknown option, a bad value or a target
+// that is clearly not a recipient (a URL, an IP address, host:port) is a one-line error and exit
+// 2, never a guess. Full address and domain syntax is checked against the engine's own parser
+// once it is loaded (engine.ts); this module stays light so the DoH connection can start first.
+import { isIP } from 'node:net';
+import { SENDERS, type SenderId } from '../../core/providers/senders.ts';
+import type { HttpProxyOptions } from '../../node/proxy.ts';
+import { escapeForTerminal } from '../escape.ts';
+import { UsageError } from '../io.ts';
+import { proxyFromEnv } from '../proxy-env.ts';
+
+export const DEFAULT_RESOLVERS = ['https://cloudflare-dns.com/dns-query', 'https://dns.google/dns-query'];
+/** The whole check's time limit unless --timeout says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface CheckOptions {
+  targets: string[];
+  json: boolean;
+  resolvers: string[];
+  /** The whole check ends within this (docs/decisions.md "Command line"). */
+  timeoutMs: number;
+  sender: SenderId | undefined;
+  /** From HTTPS_PROXY / NO_PROXY. */
+  proxy: HttpProxyOptions | undefined;
+}
+
+export function parseCheckArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>>): CheckOptions {
+  const targets: string[] = [];
+  const resolvers: string[] = [];
+  let json = false;
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let sender: SenderId | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--json') json = true;
+    else if (arg === '--resolver') resolvers.push(parseResolver(value()));
+    else if (arg === '--timeout') timeoutMs = parseTimeout(value());
+    else if (arg === '--sender') sender = parseSender(value());
+    else if (arg.startsWith('--resolver=')) resolvers.push(parseResolver(arg.slice(11)));
+    else if (arg.startsWith('--timeout=')) timeoutMs = parseTimeout(arg.slice(10));
+    else if (arg.startsWith('--sender=')) sender = parseSender(arg.slice(9));
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${escapeForTerminal(arg)}' for check`);
+    else targets.push(checkTarget(arg));
+  }
+  if (targets.length === 0) throw new UsageError('check needs at least one address or domain');
+  let proxy: HttpProxyOptions | undefined;
+  try {
+    proxy = proxyFromEnv(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return { targets, json, resolvers: resolvers.length > 0 ? resolvers : DEFAULT_RESOLVERS, timeoutMs, sender, proxy };
+}
+
+/** The target itself, or a UsageError that says what it looks like and what to give instead. */
+export function checkTarget(raw: string): string {
+  const text = raw.trim();
+  const shown = escapeForTerminal(raw);
+  if (text === '') throw new UsageError('an empty argument is not an address or a domain');
+  if (/^mailto:/i.test(text)) {
+    const address = text.slice(7).split('?')[0] ?? '';
+    throw new UsageError(`${shown} is a mailto: link; give the address itself${address.includes('@') ? `, e.g. ${escapeForTerminal(safeDecode(address))}` : ''}`);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new UsageError(`${shown} is a URL; give an address or a domain, e.g. ${example(hostOf(text))}`);
+  }
+  const bare = text.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) !== 0) throw new UsageError(`${shown} is an IP address; give an address or a mail domain, e.g. example.com`);
+  if (!text.includes('@')) {
+    const hostPort = /^([^:/]+):\d*$/.exec(text);
+    if (hostPort) throw new UsageError(`${shown} has a port; give the domain alone, e.g. ${example(hostPort[1])}`);
+    if (text.includes('/')) throw new UsageError(`${shown} looks like a URL or a path; give an address or a domain, e.g. ${example(text.split('/')[0])}`);
+  }
+  return raw;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host the user probably meant, when it looks like a domain; else example.com. */
+function example(host: string | undefined): string {
+  return host !== undefined && /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(host) && isIP(host) === 0 ? escapeForTerminal(host) : 'example.com';
+}
+
+function parseResolver(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--resolver: '${escapeForTerminal(value)}' is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new UsageError(`--resolver: '${escapeForTerminal(value)}' must be an https:// URL (RFC 8484)`);
+  return url.href;
+}
+
+function parseTimeout(value: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new UsageError(`--timeout: '${escapeForTerminal(value)}' is not a number of milliseconds (1-999999)`);
+  return Number(value);
+}
+
+function parseSender(value: string): SenderId {
+  if (!Object.hasOwn(SENDERS, value)) throw new UsageError(`--sender: '${escapeForTerminal(value)}' is not one of ${Object.keys(SENDERS).join(', ')}`);
+  return value as SenderId;
+}

@@ -1,0 +1,78 @@
+// `intransit check`, the part that needs the engine: targets checked against the engine's own
+// address parser, the resolver stack, the policy fetch, the run and the output.
+// Every name, the mta-sts. host of a policy fetch too, is resolved through the DoH resolver, so a
+// local resolver controls a run completely. Certificates are checked against the system CAs plus
+// NODE_EXTRA_CA_CERTS, as Node does.
+import {
+  assessAddresses,
+  createCachingResolver,
+  createDohResolver,
+  createMemoryPolicyCache,
+  domainOfAddressOrDomain,
+  SENDERS,
+  type Assessment,
+  type FetchLike,
+  type Resolver,
+} from '../../core/index.ts';
+import { createNodeHttpsFetch, type NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
+import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
+import { UsageError, type Io } from '../io.ts';
+import type { CheckOptions } from './args.ts';
+import { fetchWithDeadline, resolverWithDeadline } from './deadline.ts';
+import { watchReachability } from './reachability.ts';
+import { formatTable } from './table.ts';
+
+/** One DoH attempt: short enough that a dead first resolver leaves time for the next one. */
+const DOH_ATTEMPT_TIMEOUT_MS = 2500;
+
+export interface CheckContext {
+  doh: FetchLike;
+  deadline: AbortSignal;
+  connect: Pick<NodeHttpsFetchOptions, 'connectTimeoutMs' | 'proxy'>;
+}
+
+export async function check(options: CheckOptions, context: CheckContext, io: Io): Promise<number> {
+  for (const target of options.targets) {
+    const parsed = domainOfAddressOrDomain(target);
+    // An address literal (user@[192.0.2.1]) is a valid address: the engine reports that no policy applies.
+    if (!parsed.ok && !parsed.literal) throw new UsageError(`${escapeForTerminal(target)}: ${escapeForTerminal(parsed.error.message)}`);
+  }
+  const doh = createCachingResolver(createDohResolver({ urls: options.resolvers, fetch: context.doh, timeoutMs: Math.min(DOH_ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
+  const watch = watchReachability(resolverWithDeadline(doh, context.deadline));
+  const resolver = watch.resolver;
+  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughDoh(resolver, host) });
+  let assessments: Assessment[];
+  try {
+    assessments = await assessAddresses(options.targets, {
+      resolver,
+      fetch: fetchWithDeadline(policyFetch, context.deadline),
+      policyCache: createMemoryPolicyCache(),
+      sender: options.sender ? { mtaSts: SENDERS[options.sender].mtaSts, dane: SENDERS[options.sender].dane } : undefined,
+      timeoutMs: options.timeoutMs,
+    });
+  } finally {
+    policyFetch.close();
+  }
+  io.out(options.json ? jsonForTerminal(assessments) : formatTable(assessments, io.columns === undefined ? {} : { columns: io.columns }));
+  const unreachable = watch.unreachable();
+  if (unreachable !== undefined) {
+    io.err('intransit: no resolver reachable: check the network or --resolver');
+    io.err(`intransit: ${escapeForTerminal(unreachable)}`);
+  }
+  return exitCode(assessments);
+}
+
+/** 0 every domain protected or encrypted; 3 any unknown; 1 otherwise. */
+export function exitCode(assessments: readonly Assessment[]): number {
+  if (assessments.some((a) => a.level === 'unknown')) return 3;
+  if (assessments.some((a) => a.level !== 'protected' && a.level !== 'encrypted')) return 1;
+  return 0;
+}
+
+/** The address to dial for `host`, from the DoH resolver: IPv4 first, then IPv6. */
+async function lookupThroughDoh(resolver: Resolver, host: string): Promise<string> {
+  const [a, aaaa] = await Promise.all([resolver.query(host, 'A'), resolver.query(host, 'AAAA')]);
+  const address = a.records[0] ?? aaaa.records[0];
+  if (address === undefined) throw new Error(`${host} has no address (${a.outcome}/${aaaa.outcome})`);
+  return address;
+}

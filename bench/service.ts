@@ -26,8 +26,8 @@ import { memDomain, startBenchWorld, type World } from './service-world.ts';
 const WORLD_LOOPBACK = 88;
 const SERVICE_HOST = '127.0.0.89';
 const ROOT = join(import.meta.dirname, '..');
-/** How the service is started: the same entry point an administrator runs. */
-const SERVE = ['--import', 'tsx', join(ROOT, 'src/service/main.ts')];
+/** How the service is started: the command an administrator runs (the built CLI bundle, no TypeScript loader). */
+const SERVE = [join(ROOT, 'bin/intransit.mjs'), 'serve'];
 
 interface Service {
   url: string;

@@ -1,68 +1,15 @@
-// The configuration of `intransit serve`: one table of options, each with a command-line flag and
-// an INTRANSIT_* environment variable, and one valibot schema that validates both (flags win
-// over the environment, option by option). docs/lookup-service.md lists them for admins.
+// The configuration of `intransit serve`: the table of options (options.ts), each with a
+// command-line flag and an INTRANSIT_* environment variable, and one valibot schema that
+// validates both (flags win over the environment, option by option). docs/lookup-service.md
+// lists them for admins.
 import { isIP } from 'node:net';
 import * as v from 'valibot';
 import { normalizeDomain } from '../core/index.ts';
-import { MAX_DOMAINS } from '../shared/lookup-api.ts';
 import { DEFAULT_RESOLVER_URLS } from '../shared/settings.ts';
 import { parseCidr } from './egress.ts';
+import { CONFIG_OPTIONS, DEFAULT_LISTEN, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT_MS, MAX_DOMAINS, type RawConfig } from './options.ts';
 
-export const DEFAULT_LISTEN = '127.0.0.1:8460';
-export const DEFAULT_RATE_LIMIT = 120;
-export const DEFAULT_TIMEOUT_MS = 5000;
-
-type Kind = 'string' | 'list' | 'boolean';
-
-export interface OptionSpec {
-  key: keyof RawConfig;
-  flag: `--${string}`;
-  env: `INTRANSIT_${string}`;
-  kind: Kind;
-  /** Shown by `intransit serve --help` and mirrored in docs/lookup-service.md. */
-  help: string;
-  value?: string;
-}
-
-interface RawConfig {
-  listen?: string;
-  resolvers?: string[];
-  redis?: string;
-  tokensFile?: string;
-  allowOrigins?: string[];
-  allowEgress?: string[];
-  denyEgress?: string[];
-  refuseDomains?: string[];
-  allowSpecialUseNames?: boolean;
-  name?: string;
-  maxDomains?: string;
-  rateLimit?: string;
-  trustProxy?: string[];
-  timeout?: string;
-  logDomains?: boolean;
-  tlsCert?: string;
-  tlsKey?: string;
-}
-
-export const CONFIG_OPTIONS: readonly OptionSpec[] = [
-  { key: 'listen', flag: '--listen', env: 'INTRANSIT_LISTEN', kind: 'string', value: 'HOST:PORT', help: `address to listen on (default ${DEFAULT_LISTEN}); beyond loopback a tokens file is required` },
-  { key: 'resolvers', flag: '--resolver', env: 'INTRANSIT_RESOLVERS', kind: 'list', value: 'URL', help: 'RFC 8484 DoH endpoint, repeatable, tried in order (default: Cloudflare, then Google)' },
-  { key: 'redis', flag: '--redis', env: 'INTRANSIT_REDIS_URL', kind: 'string', value: 'URL', help: 'redis://, rediss:// or unix:///path: share policies, assessments and rate limits between instances' },
-  { key: 'tokensFile', flag: '--tokens-file', env: 'INTRANSIT_TOKENS_FILE', kind: 'string', value: 'FILE', help: 'bearer tokens, one a line (two at once while rotating); reloaded on SIGHUP' },
-  { key: 'allowOrigins', flag: '--allow-origin', env: 'INTRANSIT_ALLOW_ORIGINS', kind: 'list', value: 'ORIGIN', help: 'extra browser origin allowed to call (repeatable), e.g. a store build chrome-extension://<id>' },
-  { key: 'allowEgress', flag: '--allow-egress', env: 'INTRANSIT_ALLOW_EGRESS', kind: 'list', value: 'CIDR', help: 'let policy fetches reach this special-purpose range (labs and tests only; logs a warning)' },
-  { key: 'denyEgress', flag: '--deny-egress', env: 'INTRANSIT_DENY_EGRESS', kind: 'list', value: 'CIDR', help: 'never connect to this range (e.g. the organisation\'s own public ranges); beats --allow-egress' },
-  { key: 'refuseDomains', flag: '--refuse-domain', env: 'INTRANSIT_REFUSE_DOMAINS', kind: 'list', value: 'DOMAIN', help: 'never look up this domain or names below it (e.g. internal zones), repeatable' },
-  { key: 'allowSpecialUseNames', flag: '--allow-special-use-names', env: 'INTRANSIT_ALLOW_SPECIAL_USE_NAMES', kind: 'boolean', help: 'look up special-use names such as .test and .internal (tests only; logs a warning)' },
-  { key: 'name', flag: '--name', env: 'INTRANSIT_NAME', kind: 'string', value: 'TEXT', help: 'the organisation\'s name, shown by the extension ("checked by <name>")' },
-  { key: 'maxDomains', flag: '--max-domains', env: 'INTRANSIT_MAX_DOMAINS', kind: 'string', value: 'N', help: `most domains in one request, 1-${MAX_DOMAINS} (default ${MAX_DOMAINS})` },
-  { key: 'rateLimit', flag: '--rate-limit', env: 'INTRANSIT_RATE_LIMIT', kind: 'string', value: 'N', help: `domains per minute per client (token and address), 0 = no limit (default ${DEFAULT_RATE_LIMIT})` },
-  { key: 'trustProxy', flag: '--trust-proxy', env: 'INTRANSIT_TRUST_PROXY', kind: 'list', value: 'CIDR', help: 'proxies whose X-Forwarded-For names the client (repeatable)' },
-  { key: 'timeout', flag: '--timeout', env: 'INTRANSIT_TIMEOUT_MS', kind: 'string', value: 'MS', help: `timeout of each DNS query and of each policy fetch (default ${DEFAULT_TIMEOUT_MS})` },
-  { key: 'logDomains', flag: '--log-domains', env: 'INTRANSIT_LOG_DOMAINS', kind: 'boolean', help: 'write looked-up domains into the log (debugging; logs a warning)' },
-  { key: 'tlsCert', flag: '--tls-cert', env: 'INTRANSIT_TLS_CERT', kind: 'string', value: 'FILE', help: 'serve HTTPS with this certificate chain (PEM); usually TLS ends at the proxy' },
-  { key: 'tlsKey', flag: '--tls-key', env: 'INTRANSIT_TLS_KEY', kind: 'string', value: 'FILE', help: 'the private key (PEM) of --tls-cert' },
-];
+export { CONFIG_OPTIONS, SERVE_USAGE, type OptionSpec } from './options.ts';
 
 export class ConfigError extends Error {}
 
@@ -314,15 +261,3 @@ export function redactUrl(text: string): string {
     return '(not a URL)';
   }
 }
-
-export const SERVE_USAGE = `Usage: intransit serve [options]
-
-Runs the organisation's lookup service: POST /v1/assess answers recipient domains with the same
-assessments as intransit check --json (docs/lookup-service.md). Every option can also be set with
-the environment variable shown; an option given on the command line wins.
-
-Options:
-${CONFIG_OPTIONS.map((o) => {
-  const left = `  ${o.flag}${o.value ? ` ${o.value}` : ''}`;
-  return `${left.padEnd(30)}${o.help}\n${''.padEnd(30)}[${o.env}]`;
-}).join('\n')}`;

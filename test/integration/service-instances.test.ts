@@ -12,8 +12,8 @@ import { makeTempDir } from '../support/tmp.ts';
 import { POLICY_PATH, scenarioZone, startWorld, type World } from '../support/world.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-/** How the service is started: the same entry point an administrator runs. */
-const SERVE = ['--import', 'tsx', join(ROOT, 'src/service/main.ts')];
+/** How the service is started: the command an administrator runs (the built CLI bundle, no TypeScript loader). */
+const SERVE = [join(ROOT, 'bin/intransit.mjs'), 'serve'];
 const SERVICE_HOST = '127.0.0.86';
 const OTHER_CLIENT = '127.0.0.87'; // the rate-limit test's own client address (its own budget)
 const RATE_LIMIT = 40;
@@ -22,6 +22,8 @@ let world: World;
 let redis: ChildProcess;
 let redisUrl: string;
 const processes: ChildProcess[] = [];
+/** Children started in a process group of their own (npm and what it runs). */
+const groups: ChildProcess[] = [];
 
 interface Instance {
   url: string;
@@ -105,8 +107,53 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of groups) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  }
   if (redis && redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
   await world?.close();
+});
+
+describe('how it starts', () => {
+  it('npm run serve starts the built service (no TypeScript loader) and stops on SIGTERM', async () => {
+    const child = spawn('npm', ['run', '--silent', 'serve', '--', '--listen', `${SERVICE_HOST}:0`, '--name', 'Npm Run'], {
+      cwd: ROOT, env: { ...process.env, INTRANSIT_DEBUG_EXIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, as a terminal's foreground job
+    });
+    groups.push(child);
+    const events: string[] = [];
+    // The pipe closes once every process writing to it is gone: npm and the service it started.
+    const closed = once(child.stdout!, 'close');
+    const url = await new Promise<string>((resolve) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (!line.startsWith('{')) return;
+        const entry = JSON.parse(line) as { event: string; url?: string };
+        events.push(entry.event);
+        if (entry.event === 'listening') resolve(entry.url as string);
+      });
+    });
+    expect(await (await fetch(`${url}/v1/info`)).json()).toMatchObject({ service: { name: 'Npm Run' }, cache: 'memory' });
+    // As Ctrl-C or `kill` of the job does: the signal goes to npm, its shell and the service (npm
+    // itself does not pass SIGTERM on).
+    process.kill(-child.pid!, 'SIGTERM');
+    await closed;
+    expect(events).toEqual(expect.arrayContaining(['shutting-down', 'stopped']));
+    await expect(fetch(`${url}/v1/health`)).rejects.toThrow();
+  });
+
+  it('npx intransit serve --help lists the options', async () => {
+    const child = spawn('npx', ['--no-install', 'intransit', 'serve', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(out).toContain('--tokens-file FILE');
+    expect(out).toContain('INTRANSIT_REDIS_URL');
+  });
 });
 
 describe('two instances, one Redis', () => {

@@ -18,6 +18,7 @@ import { startService, type RunningService } from '../../src/service/main.ts';
 import { assessResponseSchema, LOOKUP_API, type ServiceAssessment } from '../../src/shared/lookup-api.ts';
 import { issueCertificate } from '../support/ca.ts';
 import { writeTempFile } from '../support/tmp.ts';
+import { runCli } from './cli-run.ts';
 import { EXPECTED_LEVELS, POLICY_PATH, scenarioZone, startWorld, type World } from '../support/world.ts';
 
 const WORLD = 80;
@@ -271,6 +272,33 @@ describe('who may call it', () => {
     expect(service.url).toMatch(/^https:\/\/127\.0\.0\.81:\d+$/);
     const res = await createNodeHttpsFetch({ ca: world.ca.certPem })(`${service.url}/v1/health`);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('intransit check --service', () => {
+  it('gives the verdicts of the service, sending domains only, with the exit code of check', async () => {
+    const before = main.logs.length;
+    const run = await runCli(['check', '--service', main.service.url, '--json', ...Object.keys(EXPECTED_LEVELS).map((d) => `someone@${d}`)]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1); // some unverified, misconfigured or undeliverable; none unknown
+    const list = JSON.parse(run.stdout) as ServiceAssessment[];
+    expect(Object.fromEntries(list.map((a) => [a.domain, a.level]))).toEqual(EXPECTED_LEVELS);
+    const request = main.logs.slice(before).find((l) => l.event === 'request' && l.path === '/v1/assess');
+    expect(request).toMatchObject({ status: 200, domains: Object.keys(EXPECTED_LEVELS).length }); // not a 400 address-not-accepted
+  });
+
+  it('with a token service: --token passes; without, every target is unknown (exit 3) and stderr says why', async () => {
+    const file = writeTempFile('tokens.txt', `${TOKEN}\n`);
+    const { service } = await started(['--tokens-file', file, '--allow-egress', `${world.ip}/32`]);
+    const ok = await runCli(['check', '--service', service.url, '--token', TOKEN, 'enforce.test']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/enforce\.test\s+✔ protected/);
+    const viaEnv = await runCli(['check', '--service', service.url, 'enforce.test'], { env: { INTRANSIT_TOKEN: TOKEN } });
+    expect(viaEnv.code).toBe(0);
+    const refused = await runCli(['check', '--service', service.url, '--json', 'enforce.test']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/the lookup service answered HTTP 401 unauthorized/);
+    expect(JSON.parse(refused.stdout)[0]).toMatchObject({ domain: 'enforce.test', level: 'unknown', reasons: [{ code: 'service.refused' }] });
   });
 });
 

@@ -46,15 +46,16 @@ export function createRedisKv(options: RedisKvOptions): RedisKv {
   const now = options.now ?? Date.now;
   const client = createClient(clientOptions(options.url)) as RedisClientType;
   let pausedUntil = 0;
-  let wasReady = false;
+  let state: 'connecting' | 'ready' | 'down' = 'connecting';
 
-  // Without an 'error' listener a failed connection would crash the process.
+  // Without an 'error' listener a failed connection would crash the process. Reported once per
+  // change (the client retries every second while Redis is away).
   client.on('error', () => {
-    if (wasReady) options.onState?.('down');
-    wasReady = false;
+    if (state !== 'down') options.onState?.('down');
+    state = 'down';
   });
   client.on('ready', () => {
-    wasReady = true;
+    state = 'ready';
     pausedUntil = 0;
     options.onState?.('ready');
   });

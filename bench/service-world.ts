@@ -8,7 +8,7 @@ export const memDomain = (i: number): string => `m${i}.${MEM_APEX}`;
 
 export type ServiceWorldRequest =
   | { id: number; op: 'setDelay'; ms: number }
-  | { id: number; op: 'addDomains'; count: number }
+  | { id: number; op: 'setMemDomains'; from: number; count: number }
   | { id: number; op: 'log'; since: { queries: number; requests: number } }
   | { id: number; op: 'close' };
 

@@ -11,8 +11,10 @@
 // - warm: the same 20 domains, one per request, at a fixed 200 requests/s for 10 s over
 //   keep-alive connections; server time is the service's own Server-Timing `total`. Targets
 //   p50 ≤ 2 ms, p99 ≤ 10 ms.
-// - memory: RSS of a fresh service after assessing 20,000 distinct domains (100 per request, 4
-//   requests at a time, no delay), with the default cache bounds.
+// - memory: RSS of a fresh service after assessing 20,000 distinct domains (100 per request, one
+//   request at a time, no delay), with the default cache bounds; also the live heap after a full
+//   collection, and the same run with --max-old-space-size=256 (V8 keeps collected heap mapped
+//   when allowed to grow; a limit makes it collect sooner).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -32,15 +34,28 @@ const SERVE = [join(ROOT, 'bin/intransit.mjs'), 'serve'];
 interface Service {
   url: string;
   child: ChildProcess;
+  /** The heap after a full garbage collection (needs HEAP_REPORT among the node flags). */
+  liveHeapMb(): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function startService(world: World): Promise<Service> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', world.dohUrl, '--allow-special-use-names',
+/** Node flags that let the bench ask a service for its live heap (SIGUSR2: collect, report on stderr). */
+const HEAP_REPORT = ['--expose-gc', '--import', `data:text/javascript,${encodeURIComponent(
+  "process.on('SIGUSR2',()=>{globalThis.gc();process.stderr.write('heapUsed '+process.memoryUsage().heapUsed+'\\n')})",
+)}`];
+
+async function startService(world: World, nodeFlags: string[] = []): Promise<Service> {
+  const child = spawn(process.execPath, [...nodeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', world.dohUrl, '--allow-special-use-names',
     '--allow-egress', `${world.ip}/32`, '--rate-limit', '0', '--timeout', '5000'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const heapReports: ((bytes: number) => void)[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    const bytes = /^heapUsed (\d+)$/.exec(line);
+    if (bytes) heapReports.shift()?.(Number(bytes[1]));
+    else process.stderr.write(`${line}\n`);
   });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -52,6 +67,11 @@ async function startService(world: World): Promise<Service> {
   return {
     url,
     child,
+    liveHeapMb() {
+      const report = new Promise<number>((resolve) => heapReports.push((bytes) => resolve(bytes / 1048576)));
+      child.kill('SIGUSR2');
+      return report;
+    },
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -110,7 +130,7 @@ function rssMb(pid: number): { rss: number; peak: number } {
 export interface ServiceBench {
   cold: { d: number; batchMs: number; overD: number; serverMs: number; cpuMs: number; queries: number; duplicates: number; fetches: number }[];
   warm: { rate: number; requests: number; serverP50: number; serverP99: number; clientP50: number; clientP99: number; lateStarts: number };
-  memory: { domains: number; seconds: number; rssStartMb: number; rssMb: number; peakMb: number };
+  memory: { heapLimitMb: number | null; domains: number; seconds: number; rssStartMb: number; rssMb: number; peakMb: number; liveMb: number }[];
 }
 
 const benchDomains = (): string[] => Array.from({ length: BENCH_DOMAINS }, (_, i) => benchDomain(i + 1));
@@ -193,28 +213,27 @@ async function warmLoad(world: World, rate: number, seconds: number): Promise<Se
   }
 }
 
-async function memoryAfter(world: World, count: number): Promise<ServiceBench['memory']> {
+async function memoryAfter(world: World, count: number, heapLimitMb?: number): Promise<ServiceBench['memory'][number]> {
   await world.ask({ op: 'setDelay', ms: 0 });
-  await world.ask({ op: 'addDomains', count });
-  const service = await startService(world);
+  const service = await startService(world, [...HEAP_REPORT, ...(heapLimitMb ? [`--max-old-space-size=${heapLimitMb}`] : [])]);
   try {
-    await assess(service, ['warm-up.nxdomain.test']);
+    await assess(service, ['enforce.test', 'dane.test']);
     const rssStartMb = rssMb(service.child.pid!).rss;
     const started = performance.now();
-    let next = 1;
-    const worker = async (): Promise<void> => {
-      while (next <= count) {
-        const from = next;
-        next += 100;
-        const domains = Array.from({ length: Math.min(100, count - from + 1) }, (_, i) => memDomain(from + i));
-        const answer = await assess(service, domains);
-        if (answer.status !== 200 || answer.levels.length !== domains.length) throw new Error(`memory fill answered ${answer.status}`);
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+    for (let from = 1; from <= count; from += 100) {
+      const size = Math.min(100, count - from + 1);
+      await world.ask({ op: 'setMemDomains', from, count: size });
+      const domains = Array.from({ length: size }, (_, i) => memDomain(from + i));
+      const answer = await assess(service, domains);
+      if (answer.status !== 200 || answer.levels.length !== size || answer.levels.some((l) => l !== 'unverified')) throw new Error(`memory fill answered ${answer.status}: ${answer.levels.slice(0, 3).join(', ')}`);
+    }
     const seconds = (performance.now() - started) / 1000;
     const { rss, peak } = rssMb(service.child.pid!);
-    return { domains: count, seconds, rssStartMb, rssMb: rss, peakMb: peak };
+    const liveMb = await service.liveHeapMb();
+    // Still answered from the cache after the fill (the bounds evict, they do not break).
+    const check = await assess(service, [memDomain(count)]);
+    if (check.levels[0] !== 'unverified') throw new Error('the last domain is not answered after the fill');
+    return { heapLimitMb: heapLimitMb ?? null, domains: count, seconds, rssStartMb, rssMb: rss, peakMb: peak, liveMb };
   } finally {
     await service.stop();
   }
@@ -224,9 +243,12 @@ export async function benchService(options: { delays?: number[]; runs?: number; 
   const world = await startBenchWorld(WORLD_LOOPBACK);
   try {
     const cold: ServiceBench['cold'] = [];
-    for (const d of options.delays ?? [25, 50]) cold.push(await coldBatch(world, d, options.runs ?? 5));
+    for (const d of options.delays ?? [25, 50, 100]) cold.push(await coldBatch(world, d, options.runs ?? 5));
     const warm = await warmLoad(world, options.rate ?? 200, options.seconds ?? 10);
-    const memory = await memoryAfter(world, options.memoryDomains ?? 20_000);
+    const memory = [
+      await memoryAfter(world, options.memoryDomains ?? 20_000),
+      await memoryAfter(world, options.memoryDomains ?? 20_000, 256),
+    ];
     return { cold, warm, memory };
   } finally {
     agent.destroy();
@@ -244,9 +266,9 @@ export function formatServiceBench(result: ServiceBench): string {
     '|---|---|---|---|---|---|---|---|',
     `| memory cache hit | ${result.warm.rate} | ${result.warm.requests} | ${result.warm.serverP50.toFixed(2)} ${result.warm.serverP50 <= 2 ? '✓' : '✗'} | ${result.warm.serverP99.toFixed(2)} ${result.warm.serverP99 <= 10 ? '✓' : '✗'} | ${result.warm.clientP50.toFixed(2)} | ${result.warm.clientP99.toFixed(2)} | ${result.warm.lateStarts} |`,
     '',
-    '| memory | distinct domains | fill time (s) | RSS at start (MB) | RSS after (MB) | peak RSS (MB) |',
-    '|---|---|---|---|---|---|',
-    `| default cache bounds | ${result.memory.domains} | ${result.memory.seconds.toFixed(1)} | ${result.memory.rssStartMb.toFixed(0)} | ${result.memory.rssMb.toFixed(0)} | ${result.memory.peakMb.toFixed(0)} |`,
+    '| memory, default cache bounds | distinct domains | fill time (s) | RSS at start (MB) | RSS after (MB) | peak RSS (MB) | live heap after GC (MB) |',
+    '|---|---|---|---|---|---|---|',
+    ...result.memory.map((m) => `| ${m.heapLimitMb === null ? 'node defaults' : `--max-old-space-size=${m.heapLimitMb}`} | ${m.domains} | ${m.seconds.toFixed(1)} | ${m.rssStartMb.toFixed(0)} | ${m.rssMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.liveMb.toFixed(0)} |`),
   ];
   return lines.join('\n');
 }

@@ -133,6 +133,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
       headers['access-control-allow-headers'] = `Authorization, Content-Type, ${CLIENT_HEADER}`;
       // Chrome caps this at 2 h (Firefox at 24 h).
       headers['access-control-max-age'] = '7200';
+      // Chrome's Private/Local Network Access asks before a public context reaches a private
+      // address: an allowed origin may (the gate has already refused every other one).
+      if (c.req.header('access-control-request-private-network') === 'true') headers['access-control-allow-private-network'] = 'true';
     }
     return new Response(null, { status: 204, headers });
   });

@@ -172,6 +172,17 @@ describe('origin gate', () => {
     expect(preflight.headers.get('access-control-max-age')).toBe('7200');
   });
 
+  it('answers Chrome\'s Private Network Access preflight for allowed origins only', async () => {
+    const { app } = setup();
+    const ask = (origin: string) => app.request('/v1/assess', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-private-network': 'true' } });
+    const allowed = await ask(CHROME);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-private-network')).toBe('true');
+    const refused = await ask('https://evil.example');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-private-network')).toBeNull();
+  });
+
   it('a request without Origin (CLI, curl) passes the gate and still needs the token', async () => {
     const { post } = setup({ tokens: () => createTokenCheck([TOKEN]) });
     expect((await post({ domains: ['a.example'] })).status).toBe(401);

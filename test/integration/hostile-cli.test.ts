@@ -16,7 +16,6 @@ import { HOSTILE_CASES, domainOf, type HostileCase } from '../fixtures/hostile/i
 import type { Assessment, Level } from '../../src/core/index.ts';
 import { runCli, type CliRun } from './cli-run.ts';
 import { startHostileWorld, type HostileWorld } from '../support/hostile-world.ts';
-import { domainOfAddressOrDomain } from '../../src/core/index.ts';
 
 /** --timeout of the runs where nothing should time out: never reached. */
 const GENEROUS_TIMEOUT_MS = 20_000;
@@ -95,11 +94,6 @@ function argsFor(domains: readonly string[], resolvers: readonly string[], asJso
 }
 
 const targetsOf = (c: HostileCase): string[] => world.setups.get(c.id)?.inputs ?? [domainOf(c)];
-/** The CLI refuses, as a bad argument (exit 2), a target that is neither an address nor a domain nor a literal. */
-const refusedByArgs = (c: HostileCase): boolean => (c.setup(domainOf(c), PROBE).inputs ?? []).some((t) => {
-  const parsed = domainOfAddressOrDomain(t);
-  return !parsed.ok && !parsed.literal;
-});
 
 /** --timeout for a case run alone: long enough for its failover, short where it must hang. */
 const aloneTimeout = (c: HostileCase): number => ((world.setups.get(c.id)?.resolvers ?? []).length > 1 && c.expect.level !== 'unknown' ? FAILOVER_TIMEOUT_MS : DEADLINE_MS);
@@ -207,18 +201,11 @@ describe('hostile corpus through the CLI process', () => {
 
   for (const c of ALONE) {
     const levels = c.expect.levels ?? [c.expect.level];
-    it(`alone: ${c.id}: ${c.title} -> ${refusedByArgs(c) ? 'a bad argument (exit 2)' : levels.join(', ')}, within its budget`, () => {
+    it(`alone: ${c.id}: ${c.title} -> ${levels.join(', ')}, within its budget`, () => {
       const run = alone.get(c.id) as CliRun;
       expect(run.forcedExit).toBe(false);
       expect(run.ms).toBeLessThanOrEqual(aloneTimeout(c) + STARTUP_MS);
       expect(run.stdout + run.stderr).not.toMatch(RAW_UNSAFE);
-      if (refusedByArgs(c)) {
-        // Not an address, domain or literal: a one-line usage error, the input shown escaped.
-        expect(run.code).toBe(2);
-        expect(run.stdout).toBe('');
-        expect(run.stderr.trim().split('\n')).toHaveLength(1);
-        return;
-      }
       expect(run.code, run.stderr).toBe(exitCodeFor(levels));
       const list = JSON.parse(run.stdout) as Assessment[];
       expect(list.map((a) => a.level)).toEqual(levels);
@@ -226,11 +213,11 @@ describe('hostile corpus through the CLI process', () => {
     });
   }
 
-  it('an address with ANSI escapes and bidi controls on the command line: a bad argument (exit 2), shown escaped', async () => {
+  it('an address with ANSI escapes and bidi controls on the command line: its own unknown row, shown escaped (docs/decisions.md "Bad arguments exit 2")', async () => {
     const run = await runCli(['check', 'x@\u001b[2J\u202eevil.test', '--resolver', world.resolverUrl('world'), '--timeout', String(DEADLINE_MS)], { env });
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).not.toMatch(RAW_UNSAFE);
-    expect(run.stderr).toMatch(/\\x1b\[2J\\u202eevil\.test/);
+    expect(run.code).toBe(3);
+    expect(run.stdout + run.stderr).not.toMatch(RAW_UNSAFE);
+    expect(run.stdout).toMatch(/\\x1b\[2J\\u202eevil\.test/);
+    expect(run.stdout).toMatch(/unknown/);
   });
 });

@@ -8,7 +8,7 @@ import { assessAddresses, domainOfAddressOrDomain, SENDERS, type Assessment, typ
 import { CLIENT_HEADER, PATHS, parseAssessResponse, problemSchema } from '../../shared/lookup-api.ts';
 import * as v from 'valibot';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
-import { UsageError, type Io } from '../io.ts';
+import type { Io } from '../io.ts';
 import type { CheckOptions } from './args.ts';
 import { exitCode } from './engine.ts';
 import { formatTable } from './table.ts';
@@ -16,7 +16,7 @@ import { formatTable } from './table.ts';
 declare const __INTRANSIT_VERSION__: string | undefined;
 const CLIENT = `intransit-cli/${typeof __INTRANSIT_VERSION__ === 'string' ? __INTRANSIT_VERSION__ : 'development'}`;
 
-/** Never asked: address literals are answered by the engine without a lookup. */
+/** Never asked: inputs that are not domains are answered by the engine without a lookup. */
 const NO_RESOLVER: Resolver = {
   query: async (name, type) => ({ name, type, outcome: 'error', secure: false, records: [], ttl: 0, cnames: [] }),
 };
@@ -31,8 +31,12 @@ export async function checkThroughService(options: CheckOptions, io: Io): Promis
   for (const target of options.targets) {
     const parsed = domainOfAddressOrDomain(target);
     if (!parsed.ok) {
-      if (!parsed.literal) throw new UsageError(`${escapeForTerminal(target)}: ${escapeForTerminal(parsed.error.message)}`);
-      // An address literal: no domain to ask about; the engine's own answer, made here.
+      // A malformed address or an address literal: no domain to ask about. Its row is the
+      // engine's own answer (unknown, with the parser's reason), made here, as check does without
+      // --service (docs/decisions.md "Bad arguments exit 2").
+      const key = `invalid:${target.trim()}`;
+      if (seen.has(key)) continue;
+      seen.set(key, -1);
       const [local] = await assessAddresses([target], { resolver: NO_RESOLVER, fetch: null });
       slots.push({ kind: 'local', assessment: local as Assessment });
       continue;

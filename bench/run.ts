@@ -1,9 +1,10 @@
 // `npm run bench`: the project's own benchmarks. Prints Markdown tables (pasted into notes).
-// `npm run bench -- engine`, `-- scheduling` or `-- content` runs one part. The content part needs the builds
+// `npm run bench -- engine`, `-- scheduling`, `-- content` or `-- service` runs one part. The content part needs the builds
 // (`npm run build && npm run build:test`).
 import { benchContent, formatContentRows } from './content.ts';
 import { benchEngine, formatEngineRows } from './engine.ts';
 import { benchScheduling, formatSchedulingRows } from './engine-scheduling.ts';
+import { benchService, formatServiceBench } from './service.ts';
 
 const only = process.argv[2];
 if (!only || only === 'engine') {
@@ -19,4 +20,8 @@ if (!only || only === 'engine' || only === 'scheduling') {
 if (!only || only === 'content') {
   console.log('## Content scripts in Chromium, per webmail (5,000-element page, 3 composes, 50 recipients) and bundle sizes\n');
   console.log(formatContentRows(await benchContent()));
+}
+if (!only || only === 'service') {
+  console.log('\n## Lookup service: cold batch with delay D, warm server time at 200 req/s, memory after 20,000 domains\n');
+  console.log(formatServiceBench(await benchService()));
 }

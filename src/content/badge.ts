@@ -60,6 +60,7 @@ ul { list-style: none; margin: 0; padding: 0; }
 li { padding: 3px 0; border-bottom: 1px solid var(--rule); }
 li:last-child { border-bottom: none; }
 .row-level { font-weight: 600; }
+li > .glyph { margin-right: 4px; }
 .address { font-weight: 600; word-break: break-all; }
 .meaning { color: var(--panel-fg); opacity: .85; }
 .caveat { color: var(--muted); margin: 6px 0 0; }

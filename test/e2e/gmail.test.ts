@@ -143,7 +143,7 @@ describe('Gmail compose in real Chromium (test build: policy fetch granted)', ()
     expect(h.world.hosts.requests.filter((r) => r.host === 'mta-sts.otherca.test')).toEqual([]);
     const [shown, reason] = await withPopup(async (popup) => Promise.all([
       popupRecipients(popup),
-      popup.locator('li.recipient', { hasText: 'gus@otherca.test' }).locator('p.muted').first().textContent(),
+      popup.locator('li.recipient', { hasText: 'gus@otherca.test' }).locator('p.reason').textContent(),
     ]));
     expect(shown).toEqual([{ address: 'gus@otherca.test', level: 'Protection broken' }]);
     expect(reason).toMatch(/policy/i);

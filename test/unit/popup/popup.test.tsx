@@ -68,7 +68,9 @@ describe('popup in a webmail tab with a compose', () => {
     // Worst first: the unprotected recipient before the protected one.
     expect(items[0]?.textContent).toContain('bob@plain.example');
     expect(items[0]?.textContent).toContain('No protection published');
-    expect(items[0]?.textContent).toContain('Unverified sentence.');
+    // Why this domain got its level (the check's reason), not the level's general sentence as well.
+    expect(items[0]?.textContent).toContain('plain.example is unverified.');
+    expect(items[0]?.textContent).not.toContain('Unverified sentence.');
     expect(items[1]?.textContent).toContain('ann@example.com');
     expect(items[1]?.textContent).toContain('Protected');
     expect(connector.getTabState).toHaveBeenCalledWith(7);
@@ -271,6 +273,8 @@ describe('popup and the settings', () => {
     const section = await screen.findByRole('region', { name: 'To ann@example.com and 2 others' });
     const item = within(section).getAllByRole('listitem').find((li) => li.textContent?.includes('c@bank.example'));
     expect(item?.textContent).toContain('Skipped');
+    // Not looked up, so no reason: the level's sentence says why.
+    expect(item?.textContent).toContain('Not checked: the settings skip this domain.');
     expect(item?.querySelector('img')?.getAttribute('src')).toBe('/icons/level-skipped-32.png');
   });
 

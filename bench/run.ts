@@ -18,7 +18,7 @@ if (!only || only === 'engine' || only === 'scheduling') {
   console.log();
 }
 if (!only || only === 'content') {
-  console.log('## Content script in Chromium (5,000-element page, 3 composes, 50 recipients) and bundle sizes\n');
+  console.log('## Content scripts in Chromium, per webmail (5,000-element page, 3 composes, 50 recipients) and bundle sizes\n');
   console.log(formatContentRows(await benchContent()));
 }
 if (!only || only === 'service') {

@@ -4,7 +4,7 @@
 import browser from 'webextension-polyfill';
 import type { CheckManualResponse, DiagnosticsResponse, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
 import { log } from '../shared/log.ts';
-import { readSettings, type SettingsSnapshot } from '../shared/settings-merge.ts';
+import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { SettingKey, Settings } from '../shared/settings.ts';
 import type { ResolverTestResult } from './resolver-test.ts';
 
@@ -113,7 +113,9 @@ export function createBrowserConnector(): Connector {
     async openWelcome(section) {
       await browser.tabs.create({ url: browser.runtime.getURL(section ? `${WELCOME_PAGE}#${section}` : WELCOME_PAGE) });
     },
-    readSettings: () => readSettings({ managed: storage.managed, sync: browser.storage.sync }),
+    // Loaded on demand: the settings' validation (domain patterns, IDNA) is not needed for the
+    // popup's first render, which comes from the background; the settings fill in after it.
+    readSettings: async () => (await import('../shared/settings-merge.ts')).readSettings({ managed: storage.managed, sync: browser.storage.sync }),
     async saveSettings(values, reset) {
       if (Object.keys(values).length > 0) await browser.storage.sync.set(values);
       if (reset.length > 0) await browser.storage.sync.remove(reset);

@@ -72,11 +72,12 @@ export function makeManifest(browser: TargetBrowser, testBuild: boolean) {
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            // 140: data_collection_permissions (AMO's built-in consent: InTransit collects nothing, so
-            // `required: ['none']`); Firefox for Android has it from 142. Older versions would ignore
-            // the declaration, and AMO requires it for new add-ons, so they are not supported
-            // (docs/decisions.md "Presentation": Firefox versions).
-            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            // 140: data_collection_permissions, Firefox's built-in consent; Firefox for Android has it
+            // from 142. Recipient domains typed into the webmail page leave the browser (to the DNS
+            // resolver, and with permission to the domain's own policy host): that is
+            // `websiteContent`, declared as required because no check works without it
+            // (docs/decisions.md "Presentation": Firefox versions and data declaration).
+            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['websiteContent'] } },
             gecko_android: { strict_min_version: '142.0' },
           },
         }

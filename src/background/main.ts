@@ -4,14 +4,15 @@
 // docs/architecture.md describes the runtime contexts and where state lives.
 import browser from 'webextension-polyfill';
 import { assessDomain, createCachingResolver, createDohResolver } from '../core/index.ts';
-import type { Resolver } from '../core/index.ts';
+import type { AssessDeps, Resolver } from '../core/index.ts';
 import { log } from '../shared/log.ts';
-import { isSettingKey } from '../shared/settings.ts';
+import { isSettingKey, parseSetting, type LookupServiceSetting } from '../shared/settings.ts';
 import { createAssessmentCache } from './assessment-cache.ts';
 import { createAssessmentService } from './assessment-service.ts';
 import type { ActionApi } from './badge.ts';
 import { createController } from './controller.ts';
 import { persistLog } from './log-store.ts';
+import { createLookupClient } from './lookup-client.ts';
 import { createSwitchablePolicyCache } from './policy-cache.ts';
 import { createPolicyPermission } from './policy-permission.ts';
 import { createRouter, type SenderLike } from './router.ts';
@@ -65,15 +66,35 @@ const policyCacheReady = settingsReady.then((applied) => policyCache.setMode(app
 background('policy-cache.switch-failed', 'Moving the MTA-STS policy cache as the settings say failed.', policyCacheReady);
 const assessmentCache = createAssessmentCache(session);
 
-const service = createAssessmentService({
-  assess: assessDomain,
+// The organisation's lookup service (setting `lookupService`): it gets the domains, and then
+// nothing is looked up here — no DoH query, no policy fetch, no fallback to them (lookup-client.ts).
+const SERVICE_NAME_KEY = 'lookupService.name';
+const lookupClient = createLookupClient({
+  fetch: fetchFn,
+  version: browser.runtime.getManifest().version,
+  // The name the service gives itself outlives a worker restart (storage.session: memory only).
+  onName: (url, name) => background('storage.session-write-failed', 'The lookup service\'s name could not be kept.', session.set({ [SERVICE_NAME_KEY]: { url, name } })),
+});
+background('storage.session-read-failed', 'The lookup service\'s name could not be read back.', session.get(SERVICE_NAME_KEY).then((stored) => {
+  const kept = stored[SERVICE_NAME_KEY] as { url?: unknown; name?: unknown } | undefined;
+  if (typeof kept?.url === 'string' && (typeof kept.name === 'string' || kept.name === null)) lookupClient.rememberName(kept.url, kept.name);
+}));
+
+/** What one assessment runs on, decided once per assessment: the lookup service, or the engine here. */
+type Route = { service: LookupServiceSetting; local?: undefined } | { service?: undefined; local: Omit<AssessDeps, 'sender'> };
+
+const service = createAssessmentService<Route>({
+  assess: (domain, route) => (route.service
+    ? lookupClient.assess(route.service, domain, route.sender)
+    : assessDomain(domain, { ...route.local, ...(route.sender ? { sender: route.sender } : {}) })),
   cache: assessmentCache,
   async deps() {
     const applied = await settingsReady.then(() => settingsRuntime.latest());
+    if (applied.settings.lookupService !== null) return { service: applied.settings.lookupService };
     await policyCacheReady.catch(() => undefined);
     // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
     const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
-    return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
+    return { local: { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now } };
   },
   async refuse() {
     await settingsReady;
@@ -107,6 +128,18 @@ const controller = createController({
   async openPermissionFlow() {
     await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_ALLOW) });
   },
+  checkedBy: () => checkedBy(),
+  async lookupServiceStatus(requested) {
+    await settingsReady;
+    let target = settingsRuntime.latest().settings.lookupService;
+    if (requested !== undefined) {
+      // A service typed into the options form: validated as the setting is, before any request.
+      const parsed = parseSetting('lookupService', requested);
+      if (!parsed.ok) return { state: 'failed', url: requested.url.slice(0, 300), code: parsed.error.code, message: parsed.error.message };
+      target = parsed.value;
+    }
+    return target === null ? { state: 'off' } : lookupClient.status(target);
+  },
   async diagnostics() {
     const cache = assessmentCache.stats();
     return {
@@ -122,6 +155,13 @@ const controller = createController({
     };
   },
 });
+
+/** The popup's "Checked by …": the service's own name, else the organisation's, else its host. */
+function checkedBy(): { name: string | null; host: string } | undefined {
+  const { lookupService, orgName } = settingsRuntime.latest().settings;
+  if (lookupService === null) return undefined;
+  return { name: lookupClient.serviceName(lookupService.url) ?? orgName, host: new URL(lookupService.url).host };
+}
 
 const router = createRouter(
   { content: controller.handleContent, page: controller.handlePage },

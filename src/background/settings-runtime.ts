@@ -31,7 +31,7 @@ export interface SettingsRuntimeDeps {
 }
 
 /** Changes of these keys make cached assessments wrong: they must be forgotten. */
-export const LOOKUP_KEYS: readonly SettingKey[] = ['resolvers', 'policyFetch'];
+export const LOOKUP_KEYS: readonly SettingKey[] = ['resolvers', 'policyFetch', 'lookupService'];
 
 export function createSettingsRuntime(deps: SettingsRuntimeDeps) {
   const initial = mergeSettings({}, {});
@@ -87,15 +87,25 @@ export type SettingsRuntime = ReturnType<typeof createSettingsRuntime>;
 /** The controller's view of the settings. */
 export function domainRules(applied: AppliedSettings): DomainRules {
   const { settings } = applied;
-  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow, policyFetch: settings.policyFetch };
+  return {
+    orgLevelFor: (domain) => orgLevelFor(domain, settings),
+    warnAtOrBelow: settings.warnAtOrBelow,
+    policyFetch: settings.policyFetch,
+    viaService: settings.lookupService !== null,
+  };
 }
 
 export function senderForSettings(applied: AppliedSettings, webmail: WebmailId): SenderCapabilities | undefined {
   return senderFor(webmail, applied.settings.senderEnforces);
 }
 
-/** Why nothing may be looked up, or null when a permitted resolver exists. */
+/**
+ * Why nothing may be looked up, or null when a permitted resolver exists. With a lookup service
+ * the resolvers are not used (the service resolves): its URL was validated with the setting,
+ * and it needs no host permission (docs/lookup-service.md "Who may call it").
+ */
 export function refusalReason(applied: AppliedSettings): Reason | null {
+  if (applied.settings.lookupService !== null) return null;
   if (applied.usableResolvers.length > 0) return null;
   const managed = applied.sources.resolvers === 'managed';
   return {

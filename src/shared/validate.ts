@@ -80,6 +80,11 @@ export const uiToBgSchema = v.variant('type', [
   v.object({ type: v.literal('ui/check-manual'), input: v.pipe(v.string(), v.maxLength(MAX_MANUAL_INPUT_LENGTH)) }),
   v.object({ type: v.literal('ui/clear-cache') }),
   v.object({ type: v.literal('ui/get-diagnostics') }),
+  v.object({
+    type: v.literal('ui/lookup-service-status'),
+    // Bounds only: the background validates the values as it validates the setting.
+    service: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(1000)), token: v.optional(v.pipe(v.string(), v.maxLength(1000))) })),
+  }),
 ]);
 
 // The schemas must produce exactly the contract's types (compile-time check, no runtime cost).

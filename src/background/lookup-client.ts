@@ -81,7 +81,14 @@ interface Batch {
   bytes: number;
 }
 
-type Failure = { reason: Reason; ttlS: number; /** The service's problem code (RFC 9457 body), if any. */ problem?: string };
+interface Failure {
+  reason: Reason;
+  ttlS: number;
+  /** When the failure ends exactly (a Retry-After in force); else `ttlS` from now. */
+  until?: number;
+  /** The service's problem code (RFC 9457 body), if any. */
+  problem?: string;
+}
 
 const encoder = new TextEncoder();
 const byteLength = (text: string): number => encoder.encode(text).length;
@@ -299,11 +306,15 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
   async function send(service: LookupServiceSetting, domains: string[], sender: SenderCapabilities | undefined): Promise<Map<string, Assessment>> {
     const out = new Map<string, Assessment>();
     const fail = (list: readonly string[], failure: Failure) => {
-      for (const d of list) out.set(d, serviceFailureAssessment(d, failure.reason, now(), failure.ttlS));
+      for (const d of list) {
+        const a = serviceFailureAssessment(d, failure.reason, now(), failure.ttlS);
+        out.set(d, failure.until === undefined ? a : { ...a, expiresAt: failure.until });
+      }
     };
     const hold = blocked.get(service.url);
     if (hold && hold.until > now()) {
-      fail(domains, { ...hold.failure, ttlS: Math.max(1, Math.ceil((hold.until - now()) / 1000)) });
+      // Kept exactly until the service's Retry-After ends: then the next check asks again.
+      fail(domains, { ...hold.failure, until: hold.until });
       return out;
     }
     const limit = maxDomains.get(service.url) ?? MAX_DOMAINS;

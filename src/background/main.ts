@@ -4,9 +4,10 @@
 // docs/architecture.md describes the runtime contexts and where state lives.
 import browser from 'webextension-polyfill';
 import { assessDomain, createCachingResolver, createDohResolver } from '../core/index.ts';
-import type { AssessDeps, Resolver } from '../core/index.ts';
+import type { Resolver } from '../core/index.ts';
 import { log } from '../shared/log.ts';
-import { isSettingKey, parseSetting, type LookupServiceSetting } from '../shared/settings.ts';
+import { isSettingKey, parseSetting } from '../shared/settings.ts';
+import { checkedByFor, routedAssess, routeFor, type Route } from './assess-route.ts';
 import { createAssessmentCache } from './assessment-cache.ts';
 import { createAssessmentService } from './assessment-service.ts';
 import type { ActionApi } from './badge.ts';
@@ -80,21 +81,18 @@ background('storage.session-read-failed', 'The lookup service\'s name could not 
   if (typeof kept?.url === 'string' && (typeof kept.name === 'string' || kept.name === null)) lookupClient.rememberName(kept.url, kept.name);
 }));
 
-/** What one assessment runs on, decided once per assessment: the lookup service, or the engine here. */
-type Route = { service: LookupServiceSetting; local?: undefined } | { service?: undefined; local: Omit<AssessDeps, 'sender'> };
-
 const service = createAssessmentService<Route>({
-  assess: (domain, route) => (route.service
-    ? lookupClient.assess(route.service, domain, route.sender)
-    : assessDomain(domain, { ...route.local, ...(route.sender ? { sender: route.sender } : {}) })),
+  // The lookup service when one is set, else the engine here (assess-route.ts).
+  assess: routedAssess(lookupClient, assessDomain),
   cache: assessmentCache,
   async deps() {
     const applied = await settingsReady.then(() => settingsRuntime.latest());
-    if (applied.settings.lookupService !== null) return { service: applied.settings.lookupService };
-    await policyCacheReady.catch(() => undefined);
-    // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
-    const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
-    return { local: { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now } };
+    return routeFor(applied.settings, async () => {
+      await policyCacheReady.catch(() => undefined);
+      // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
+      const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
+      return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
+    });
   },
   async refuse() {
     await settingsReady;
@@ -128,7 +126,7 @@ const controller = createController({
   async openPermissionFlow() {
     await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_ALLOW) });
   },
-  checkedBy: () => checkedBy(),
+  checkedBy: () => checkedByFor(settingsRuntime.latest().settings, (url) => lookupClient.serviceName(url)),
   async lookupServiceStatus(requested) {
     await settingsReady;
     let target = settingsRuntime.latest().settings.lookupService;
@@ -155,13 +153,6 @@ const controller = createController({
     };
   },
 });
-
-/** The popup's "Checked by …": the service's own name, else the organisation's, else its host. */
-function checkedBy(): { name: string | null; host: string } | undefined {
-  const { lookupService, orgName } = settingsRuntime.latest().settings;
-  if (lookupService === null) return undefined;
-  return { name: lookupClient.serviceName(lookupService.url) ?? orgName, host: new URL(lookupService.url).host };
-}
 
 const router = createRouter(
   { content: controller.handleContent, page: controller.handlePage },

@@ -106,6 +106,12 @@ export function senderForSettings(applied: AppliedSettings, webmail: WebmailId):
  */
 export function refusalReason(applied: AppliedSettings): Reason | null {
   if (applied.settings.lookupService !== null) return null;
+  // The organisation set a lookup service this extension cannot use (a bad URL or token): its
+  // seats must not send the domains to the public resolvers instead (docs/decisions.md
+  // "Lookup service"). The options page lists the ignored value with the reason.
+  if (applied.issues.some((i) => i.source === 'managed' && i.key === 'lookupService')) {
+    return { code: 'settings.lookup-service-invalid', message: t('bg_lookup_service_invalid'), severity: 'error' };
+  }
   if (applied.usableResolvers.length > 0) return null;
   const managed = applied.sources.resolvers === 'managed';
   return {

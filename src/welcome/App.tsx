@@ -35,6 +35,10 @@ export function App({ connector, section = null }: { connector: Connector; secti
   // The organisation may have turned policy fetching off: then the permission would change nothing.
   const fetchOffByOrg = settings?.settings.policyFetch === 'off' && settings.sources.policyFetch === 'managed';
   const policiesInMemory = settings?.settings.policyCache === 'memory';
+  // The organisation's lookup service gets the domains and reads the policy files: no resolver
+  // is asked and no permission is needed here (docs/lookup-service.md).
+  const viaService = (settings?.settings.lookupService ?? null) !== null;
+  const noPermissionNeeded = fetchOffByOrg || viaService;
 
   useEffect(() => {
     void refresh();
@@ -81,8 +85,12 @@ export function App({ connector, section = null }: { connector: Connector; secti
         <h2 id="privacy">{t('welcome_privacy_heading')}</h2>
         <ul>
           <li>{t('welcome_privacy_domains')}</li>
-          <li>{t('welcome_privacy_resolver')}</li>
-          <li>{t('welcome_privacy_policy_host')}</li>
+          {viaService ? <li>{t('welcome_privacy_service')}</li> : (
+            <>
+              <li>{t('welcome_privacy_resolver')}</li>
+              <li>{t('welcome_privacy_policy_host')}</li>
+            </>
+          )}
           <li>{t('welcome_privacy_nothing_else')}</li>
         </ul>
         <h3>{t('welcome_stored_heading')}</h3>
@@ -97,12 +105,13 @@ export function App({ connector, section = null }: { connector: Connector; secti
         <p>{t('welcome_permission_why')}</p>
         <p>{t('welcome_permission_scope')}</p>
         <div role="status" aria-live="polite">
-          {fetchOffByOrg && <p>{t('welcome_policy_off_managed')}</p>}
-          {!fetchOffByOrg && permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
-          {!fetchOffByOrg && permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
-          {!fetchOffByOrg && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
+          {viaService && <p>{t('welcome_permission_not_needed_service')}</p>}
+          {!viaService && fetchOffByOrg && <p>{t('welcome_policy_off_managed')}</p>}
+          {!noPermissionNeeded && permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
+          {!noPermissionNeeded && permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
+          {!noPermissionNeeded && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
         </div>
-        {!fetchOffByOrg && permission !== 'granted' && (
+        {!noPermissionNeeded && permission !== 'granted' && (
           <button type="button" class="primary" ref={allowButton} onClick={() => void request()}>{t('welcome_permission_button')}</button>
         )}
       </section>

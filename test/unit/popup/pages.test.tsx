@@ -54,6 +54,14 @@ describe('welcome page', () => {
     expect(await screen.findByText(/turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
   });
+
+  it("with the organisation's lookup service: the domains go there, and no permission is asked for", async () => {
+    render(<Welcome connector={connector({}, { managed: { lookupService: { url: 'https://intransit.example.org' } } })} />);
+    expect(await screen.findByText(/The domains go to your organisation's lookup service/)).toBeTruthy();
+    expect(screen.getByText("Your organisation's lookup service reads the policy files, so this permission is not needed.")).toBeTruthy();
+    expect(screen.queryByText(/DNS-over-HTTPS resolver \(Cloudflare/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
+  });
 });
 
 describe('welcome page: levels, storage, the permission flow', () => {

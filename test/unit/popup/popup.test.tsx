@@ -286,4 +286,30 @@ describe('popup and the settings', () => {
     expect(await screen.findByText(/Your organisation turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Allow/ })).toBeNull();
   });
+
+  it("says who checked when the organisation's lookup service did, and nothing about policy checks being off", async () => {
+    const tab = gmailTab({ policyFetchGranted: false, checkedBy: { name: 'Example Org', host: 'intransit.example.org' } });
+    tab.composes[0]!.recipients[0]!.policyNotChecked = true;
+    const { connector } = fakeConnector(tab, {}, { managed: { policyFetch: 'off' } });
+    render(<App connector={connector} />);
+    expect((await screen.findByTestId('checked-by')).textContent).toBe("Checked by Example Org's lookup service");
+    expect(screen.queryByText(/turned policy-file checks off/)).toBeNull();
+  });
+
+  it('names the lookup service by its host when it has no name, also for a check by hand', async () => {
+    const by = { name: null, host: 'intransit.example.org' };
+    const outside: TabStateResponse = { webmail: null, composes: [], assessments: {}, policyFetchGranted: true };
+    const { connector } = fakeConnector(outside, { checkManual: vi.fn(async () => ({ assessments: [assessment('typed.example', 'protected')], checkedBy: by })) });
+    render(<App connector={connector} />);
+    fireEvent.input(await screen.findByLabelText('Email address or domain'), { target: { value: 'typed.example' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check' }));
+    expect((await screen.findByTestId('checked-by')).textContent).toBe('Checked by the lookup service at intransit.example.org');
+  });
+
+  it('says nothing about a lookup service when the browser checked', async () => {
+    const { connector } = fakeConnector(gmailTab());
+    render(<App connector={connector} />);
+    await screen.findByRole('region', { name: COMPOSE });
+    expect(screen.queryByTestId('checked-by')).toBeNull();
+  });
 });

@@ -3,10 +3,14 @@
 // NSS) plus the Gmail-like app served as https://mail.google.com/, the built extension in real
 // Chromium, and ways to read what a user sees: the inline badge (inside a CLOSED shadow root,
 // read through CDP), the toolbar button's badge text and title, and the real popup.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CDPSession, Locator, Page, Worker } from 'playwright-core';
 import { launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { makeTempDir, writeTempFile } from '../support/tmp.ts';
 import { scenarioZone, startWorld, type World } from '../support/world.ts';
 
 export const CHROME_BUILD = resolve('dist/chrome');
@@ -334,4 +338,100 @@ export async function removeRecipient(g: GmailPage, composeId: string, address: 
   const chip = g.page.locator(`[data-testid="compose-${composeId}"] [role="option"][data-hovercard-id="${address}"]`);
   await chip.getByRole('button', { name: `Remove ${address}` }).click();
   await chip.waitFor({ state: 'detached' });
+}
+
+// ----- the organisation's lookup service (test/e2e/lookup-service*.test.ts) ---------------------
+
+/** A real `intransit serve` process, started from the built CLI as an administrator runs it. */
+export interface LookupServiceProcess {
+  /** https://<listen address>:<port> (what the service logs as `listening`). */
+  url: string;
+  host: string;
+  port: number;
+  /** Every JSON log line so far (the service logs each request: method, path, status, domains). */
+  logs: Record<string, unknown>[];
+  /** The `request` log entries for one path (e.g. /v1/assess), oldest first. */
+  requests(path?: string): Record<string, unknown>[];
+  /** SIGTERM (graceful stop); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node bin/intransit.mjs serve` over HTTPS on `host` (a free port), with its own resolver
+ * URL (the world's DoH server by IP, so its queries are told apart from anything sent to the
+ * public resolvers' names), policy fetches allowed to the world's loopback address (labs and
+ * tests only: --allow-egress), the fixture zones' special-use .test names allowed, and a token.
+ */
+export async function startLookupService(options: {
+  world: World;
+  host: string;
+  cert: { cert: string; key: string };
+  name: string;
+  token: string;
+  /** `--listen` port; default 0 (a free one). */
+  port?: number;
+}): Promise<LookupServiceProcess> {
+  const dir = makeTempDir('service-');
+  const child = spawn(process.execPath, [
+    resolve('bin/intransit.mjs'), 'serve',
+    '--listen', `${options.host}:${options.port ?? 0}`,
+    '--tls-cert', writeTempFile('cert.pem', options.cert.cert, dir), '--tls-key', writeTempFile('key.pem', options.cert.key, dir),
+    '--tokens-file', writeTempFile('tokens', `${options.token}\n`, dir),
+    '--resolver', options.world.doh.url, '--allow-egress', `${options.world.ip}/32`, '--allow-special-use-names',
+    '--name', options.name, '--timeout', '3000',
+  ], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: options.world.caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const url = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (entry.event === 'listening') done(entry.url as string);
+    });
+    void exited.then((code) => fail(new Error(`intransit serve exited (${code}): ${stderr}`)));
+  });
+  return {
+    url,
+    host: options.host,
+    port: Number(new URL(url).port),
+    logs,
+    requests: (path) => logs.filter((l) => l.event === 'request' && (path === undefined || l.path === path)),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/**
+ * Writes a Chromium managed policy for the extension (3rdparty.extensions.<ID>) in
+ * /etc/chromium/policies/managed/<name>.json BEFORE the browser starts (the first storage.managed
+ * read happens at start); it applies to every Chromium on the machine, so the caller removes it
+ * in a finally (returned function; also the directories it created). Needs root, as CI has.
+ */
+export function installChromiumPolicy(name: string, extensionId: string, settings: Record<string, unknown>): () => void {
+  const exists = existsSync;
+  if (process.getuid?.() !== 0) throw new Error('installChromiumPolicy: writing /etc/chromium/policies/managed needs root (CI runs as root).');
+  const dir = '/etc/chromium/policies/managed';
+  const file = join(dir, `${name}.json`);
+  if (exists(file)) throw new Error(`installChromiumPolicy: ${file} exists already (another run?); not overwriting it`);
+  const created: string[] = [];
+  for (let d = dir; !exists(d); d = dirname(d)) created.unshift(d);
+  mkdirSync(dir, { recursive: true });
+  // Atomic (rename): Chromium's file watcher never reads half a file; the .tmp name is ignored.
+  writeFileSync(`${file}.tmp`, JSON.stringify({ '3rdparty': { extensions: { [extensionId]: settings } } }, null, 2));
+  renameSync(`${file}.tmp`, file);
+  return () => {
+    rmSync(file, { force: true });
+    rmSync(`${file}.tmp`, { force: true });
+    for (const d of created.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // not empty (someone else's policy) or gone: leave it
+      }
+    }
+  };
 }

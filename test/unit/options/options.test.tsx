@@ -5,6 +5,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App as Options } from '../../../src/options/App.tsx';
+import type { LookupServiceStatus } from '../../../src/shared/messages.ts';
 import { DEFAULT_SETTINGS, SETTING_KEYS } from '../../../src/shared/settings.ts';
 import { installI18n } from '../background/locale-fixture.ts';
 import { fakeConnector } from './fake-connector.ts';
@@ -346,7 +347,7 @@ describe('options page: the organisation\'s lookup service', () => {
   });
 
   it('says in plain words why it is not connected, and tests again on request', async () => {
-    const status = vi.fn(async () => ({ state: 'failed' as const, url: SERVICE.url, code: 'extension.service-unauthorized', message: "Your organisation's lookup service refused the extension's token. Your IT team can check the token in the lookupService setting." }));
+    const status = vi.fn(async (): Promise<LookupServiceStatus> => ({ state: 'failed' as const, url: SERVICE.url, code: 'extension.service-unauthorized', message: "Your organisation's lookup service refused the extension's token. Your IT team can check the token in the lookupService setting." }));
     const { connector } = fakeConnector({ lookupServiceStatus: status }, { managed: { lookupService: SERVICE } });
     render(<Options connector={connector} />);
     await ready();

@@ -75,6 +75,9 @@ describe('extension page -> background messages', () => {
     expect(parseUiToBg({ type: 'ui/clear-cache' })).toEqual({ type: 'ui/clear-cache' });
     expect(parseUiToBg({ type: 'ui/recheck', domains: ['example.com'] })).not.toBeNull();
     expect(parseUiToBg({ type: 'ui/check-manual', input: 'a@example.com' })).not.toBeNull();
+    expect(parseUiToBg({ type: 'ui/lookup-service-status' })).toEqual({ type: 'ui/lookup-service-status' });
+    expect(parseUiToBg({ type: 'ui/lookup-service-status', service: { url: 'https://intransit.example.org', token: 't' } }))
+      .toEqual({ type: 'ui/lookup-service-status', service: { url: 'https://intransit.example.org', token: 't' } });
   });
 
   it.each([
@@ -83,6 +86,8 @@ describe('extension page -> background messages', () => {
     ['tab id as text', { type: 'ui/get-tab-state', tabId: '1' }],
     ['empty domain', { type: 'ui/recheck', domains: [''] }],
     ['domain too long', { type: 'ui/recheck', domains: ['a'.repeat(254)] }],
+    ['lookup service without a URL', { type: 'ui/lookup-service-status', service: { token: 't' } }],
+    ['lookup service URL too long', { type: 'ui/lookup-service-status', service: { url: `https://${'a'.repeat(1000)}` } }],
     ['too many domains', { type: 'ui/recheck', domains: Array.from({ length: 201 }, (_, i) => `d${i}.example`) }],
     ['manual input too long', { type: 'ui/check-manual', input: 'a'.repeat(1001) }],
   ])('rejects %s', (_, message) => {

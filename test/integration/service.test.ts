@@ -292,7 +292,7 @@ describe('intransit check --service', () => {
     const { service } = await started(['--tokens-file', file, '--allow-egress', `${world.ip}/32`]);
     const ok = await runCli(['check', '--service', service.url, '--token', TOKEN, 'enforce.test']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/enforce\.test\s+✔ protected/);
+    expect(ok.stdout).toMatch(/enforce\.test\s+✓ Protected/);
     const viaEnv = await runCli(['check', '--service', service.url, 'enforce.test'], { env: { INTRANSIT_TOKEN: TOKEN } });
     expect(viaEnv.code).toBe(0);
     const refused = await runCli(['check', '--service', service.url, '--json', 'enforce.test']);

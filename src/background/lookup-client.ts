@@ -294,10 +294,14 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
     return { results: parsed.value.results.map((r) => asAssessment(r, received)) };
   }
 
-  /** The service's result as the extension keeps it: expiry on this machine's clock, wire-only fields dropped. */
+  /**
+   * The service's result as the extension keeps it: expiry on this machine's clock, wire-only
+   * fields dropped, and no `displayDomain` — how a domain is shown is the extension's to decide
+   * (from what the person typed), never a service's (it could label one domain as another).
+   */
   function asAssessment(result: ServiceAssessment, received: number): Assessment {
-    const { expiresIn, cache: _cache, ...assessment } = result;
-    void _cache;
+    const { expiresIn, cache: _cache, displayDomain: _display, ...assessment } = result;
+    void [_cache, _display];
     const ttl = Math.min(MAX_TTL_S, Math.max(MIN_TTL_S, expiresIn));
     return { ...assessment, expiresAt: received + ttl * 1000 };
   }

@@ -196,6 +196,15 @@ describe('what is kept of an answer', () => {
     expect(a.evidence.mtaSts).toMatchObject({ policy: 'fetched', mode: 'enforce' });
   });
 
+  it('never takes a display name from the service (it could label one domain as another)', async () => {
+    const { client, clock } = setup((s) => valid([result(s.body?.domains[0] as string, { displayDomain: 'bank.example' })]));
+    const pending = client.assess(SERVICE, 'evil.example');
+    await clock.advance(BATCH_DELAY_MS);
+    const a = await pending;
+    expect(a.domain).toBe('evil.example');
+    expect(a).not.toHaveProperty('displayDomain');
+  });
+
   it.each([[0, MIN_TTL_S], [5, MIN_TTL_S], [86_400, MAX_TTL_S]])('clamps expiresIn %i to %i s (never a request per refresh, never longer than the engine keeps)', async (given, kept) => {
     const { client, clock } = setup((s) => json({ api: 'intransit-lookup/1', engine: '1.2.0', service: { name: null }, results: [result(s.body?.domains[0] as string, { expiresIn: given })] }));
     const pending = client.assess(SERVICE, 'a.example');

@@ -153,6 +153,18 @@ describe('Gmail (test app) in real Chromium', () => {
     await shoot(gmail.page, '[data-testid="dialog-5"]', 'send-check-gmail-confirm-dark');
     await gmail.page.keyboard.press('Escape');
   });
+
+  it('holds Gmail\'s "Schedule send" (it acts on the press, in a menu outside the compose) and schedules once on "Send anyway"', async () => {
+    // Compose 3 still holds kim@hang.test, which could not be checked.
+    await gmail.page.getByTestId('send-options-3').click();
+    await gmail.page.getByTestId('schedule-send-3').click();
+    expect(await readSendDialog(gmail)).toMatchObject({ title: CONFIRM_TITLE, rows: [expect.stringContaining('kim@hang.test — Could not check')] });
+    expect((await sentLog(gmail.page)).map((s) => s.compose)).toEqual(['1', '2', '4']);
+    await gmail.page.keyboard.press('Tab');
+    await gmail.page.keyboard.press('Enter');
+    expect((await sentLog(gmail.page)).at(-1)).toEqual({ compose: '3', window: 'main', via: 'schedule', to: ['kim@hang.test'], cc: [], bcc: [] });
+    expect((await sentLog(gmail.page)).length).toBe(4);
+  });
 });
 
 describe('Outlook on the web (test app) in real Chromium', () => {

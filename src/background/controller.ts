@@ -19,8 +19,8 @@
 import { domainOfAddressOrDomain } from '../core/index.ts';
 import type { Assessment, Level, SenderCapabilities } from '../core/index.ts';
 import type {
-  BgComposeVerdicts, CheckedBy, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, LookupServiceStatus, TabStateResponse,
-  UiLookupServiceStatus, UiResponses, UiToBg, WebmailId,
+  BgComposeVerdicts, CheckedBy, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, LookupServiceStatus, SendCheckConfig,
+  TabStateResponse, UiLookupServiceStatus, UiResponses, UiToBg, WebmailId,
 } from '../shared/messages.ts';
 import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
@@ -70,6 +70,8 @@ export interface ControllerDeps {
   manualSender?(): SenderCapabilities | undefined;
   /** The current settings' rules for domains; default: none (everything is assessed). */
   rules?(): DomainRules;
+  /** The send-time check the content scripts apply (settings `sendCheck` …); default: off. */
+  sendCheck?(): SendCheckConfig;
   /** Resolves once the settings are read; nothing is looked up before. Default: at once. */
   settingsReady?: Promise<unknown>;
   /** Work to finish before any event is handled (e.g. loading the assessment cache). */
@@ -149,6 +151,9 @@ export function createController(deps: ControllerDeps) {
   }
 
   const rules = (): DomainRules => deps.rules?.() ?? NO_RULES;
+  /** Null until the settings are read: the content script then holds nothing, as it cannot know the mode. */
+  const sendCheck = (): SendCheckConfig | null => (!settingsKnown ? null
+    : deps.sendCheck?.() ?? { mode: 'off', warnAtOrBelow: rules().warnAtOrBelow, orgName: null, helpUrl: null });
 
   function viewOf(sender: SenderCapabilities | undefined, current: DomainRules) {
     return (domain: string): DomainView => {
@@ -200,9 +205,12 @@ export function createController(deps: ControllerDeps) {
       return;
     }
     const granted = await policyGranted();
+    const check = sendCheck();
     for (const compose of Object.values(tab.composes)) {
       const { sender, recipients, summary, rules: current } = view(compose, granted);
-      const message: BgComposeVerdicts = { type: 'bg/compose-verdicts', composeId: compose.composeId, revision: compose.revision, summary, recipients };
+      const message: BgComposeVerdicts = {
+        type: 'bg/compose-verdicts', composeId: compose.composeId, revision: compose.revision, summary, recipients, sendCheck: check,
+      };
       const key = `${tabId}|${composeKey(compose.frameId, compose.composeId)}`;
       const signature = JSON.stringify(message);
       if (lastPushed.get(key) !== signature) {

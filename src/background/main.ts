@@ -17,7 +17,9 @@ import { createLookupClient } from './lookup-client.ts';
 import { createSwitchablePolicyCache } from './policy-cache.ts';
 import { createPolicyPermission } from './policy-permission.ts';
 import { createRouter, type SenderLike } from './router.ts';
-import { createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, senderForSettings } from './settings-runtime.ts';
+import {
+  createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, sendCheckConfig, senderForSettings,
+} from './settings-runtime.ts';
 import { memoryArea, type KeyValueArea } from './storage-area.ts';
 
 const WELCOME_PAGE = 'src/welcome/index.html';
@@ -118,6 +120,7 @@ const controller = createController({
   senderFor: (webmail) => senderForSettings(settingsRuntime.latest(), webmail),
   manualSender: () => settingsRuntime.latest().settings.senderEnforces ?? undefined,
   rules: () => domainRules(settingsRuntime.latest()),
+  sendCheck: () => sendCheckConfig(settingsRuntime.latest()),
   settingsReady,
   clearDnsCache: () => currentResolver().clear(),
   clearPolicyCache: () => policyCache.clear(),

@@ -6,7 +6,7 @@
 // threshold, sender) — changes apply live, with no reload of anything.
 import type { Reason, SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
-import type { WebmailId } from '../shared/messages.ts';
+import type { SendCheckConfig, WebmailId } from '../shared/messages.ts';
 import {
   changedSettingKeys, mergeSettings, readSettings, resolverPermissionIssue, splitResolversByPermission,
   type ReadableArea, type SettingIssue, type SettingsSnapshot,
@@ -93,6 +93,12 @@ export function domainRules(applied: AppliedSettings): DomainRules {
     policyFetch: settings.policyFetch,
     viaService: settings.lookupService !== null,
   };
+}
+
+/** What the content scripts need to hold a send (docs/decisions.md "Send-time check"). */
+export function sendCheckConfig(applied: AppliedSettings): SendCheckConfig {
+  const { sendCheck, warnAtOrBelow, orgName, helpUrl } = applied.settings;
+  return { mode: sendCheck, warnAtOrBelow, orgName, helpUrl };
 }
 
 export function senderForSettings(applied: AppliedSettings, webmail: WebmailId): SenderCapabilities | undefined {

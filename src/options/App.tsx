@@ -12,9 +12,10 @@ import { log } from '../shared/log.ts';
 import {
   isLocked, resolverPermissionIssue, splitResolversByPermission, type SettingIssue, type SettingsSnapshot,
 } from '../shared/settings-merge.ts';
-import { originPattern, SETTING_KEYS, WARN_LEVELS, type SettingKey } from '../shared/settings.ts';
+import { originPattern, SEND_CHECK_MODES, SETTING_KEYS, WARN_LEVELS, type SettingKey } from '../shared/settings.ts';
 import type { Level } from '../core/types.ts';
 import type { Connector } from '../ui/connector.ts';
+import { SendCheckOffer, SendCheckState } from '../ui/SendCheck.tsx';
 import { buildDiagnostics, diagnosticsFileName } from './diagnostics.ts';
 import {
   draftFrom, extraResolverOrigins, parseDraft, parseLookupServiceFields, parseResolverList, userChanges, withValuesOf, type Draft, type FieldErrors,
@@ -364,6 +365,21 @@ export function App({ connector }: { connector: Connector }) {
             {WARN_LEVELS.map((level) => <option key={level} value={level}>{levelName(level)}</option>)}
           </select>
           <p class="muted" id="warnAtOrBelow-meaning">{levelMeaning(draft.warnAtOrBelow)}</p>
+        </Section>
+
+        <Section id="sendCheck" heading={t('options_send_check_heading')} help={t('options_send_check_help')} locked={locked.has('sendCheck')}>
+          <SendCheckState snapshot={snapshot} />
+          <SendCheckOffer snapshot={snapshot} connector={connector} onSaved={() => {
+            // Saved at once; a form with other unsaved changes must not put "off" back on Save.
+            setDraft((d) => d && { ...d, sendCheck: 'confirm' });
+            void refresh();
+          }} />
+          <fieldset disabled={locked.has('sendCheck')} aria-describedby="sendCheck-help">
+            <legend class="visually-hidden">{t('options_send_check_heading')}</legend>
+            {SEND_CHECK_MODES.map((mode) => (
+              <label class="choice" key={mode}><input type="radio" name="sendCheck" value={mode} checked={draft.sendCheck === mode} onChange={() => edit({ sendCheck: mode })} /> {t(`options_send_check_${mode}`)}</label>
+            ))}
+          </fieldset>
         </Section>
 
         <Section id="senderEnforces" heading={t('options_sender_heading')} help={t('options_sender_help')} locked={locked.has('senderEnforces')}>

@@ -5,7 +5,7 @@ import { t } from '../shared/i18n.ts';
 import {
   DEFAULT_RESOLVER_URLS, DEFAULT_SETTINGS, isHttpsUrl, MAX_DOMAIN_ENTRIES, MAX_LOOKUP_TOKEN_LENGTH, MAX_ORG_NAME_LENGTH, MAX_RESOLVERS,
   normalizeLookupServiceUrl, originPattern, parseDomainPattern, parseSetting, sameValue, SETTING_KEYS,
-  type LookupServiceSetting, type PolicyCacheMode, type PolicyFetchMode, type SettingKey, type Settings,
+  type LookupServiceSetting, type PolicyCacheMode, type PolicyFetchMode, type SendCheckMode, type SettingKey, type Settings,
 } from '../shared/settings.ts';
 
 export type DomainListKey = 'internalDomains' | 'requiredTlsDomains' | 'skipDomains';
@@ -21,6 +21,7 @@ export interface Draft {
   requiredTlsDomains: string;
   skipDomains: string;
   warnAtOrBelow: Level;
+  sendCheck: SendCheckMode;
   /** 'builtin': what InTransit knows about the webmail's provider; 'custom': the two boxes. */
   senderMode: 'builtin' | 'custom';
   senderMtaSts: boolean;
@@ -43,6 +44,7 @@ export function draftFrom(s: Settings): Draft {
     requiredTlsDomains: s.requiredTlsDomains.join('\n'),
     skipDomains: s.skipDomains.join('\n'),
     warnAtOrBelow: s.warnAtOrBelow,
+    sendCheck: s.sendCheck,
     senderMode: s.senderEnforces ? 'custom' : 'builtin',
     senderMtaSts: s.senderEnforces?.mtaSts ?? false,
     senderDane: s.senderEnforces?.dane ?? false,
@@ -125,6 +127,7 @@ export function parseDraft(draft: Draft, locked: ReadonlySet<SettingKey>): { ok:
     else errors[key] = r.message;
   }
   values.warnAtOrBelow = draft.warnAtOrBelow;
+  values.sendCheck = draft.sendCheck;
   values.senderEnforces = draft.senderMode === 'custom' ? { mtaSts: draft.senderMtaSts, dane: draft.senderDane } : null;
   if (open('orgName')) {
     const name = draft.orgName.trim();

@@ -13,6 +13,7 @@ import type { Connector } from '../ui/connector.ts';
 import { Disclosure } from '../ui/Disclosure.tsx';
 import { Legend } from '../ui/Legend.tsx';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
+import { SendCheckState } from '../ui/SendCheck.tsx';
 import { Caveats } from './components/Caveats.tsx';
 import { CheckedByNote } from './components/CheckedBy.tsx';
 import { ComposeSection } from './components/ComposeSection.tsx';
@@ -96,6 +97,7 @@ export function App({ connector }: { connector: Connector }) {
         <Disclosure label={t('legend_heading')}>
           <Legend />
         </Disclosure>
+        {settings && <SendCheckState snapshot={settings} />}
         {settings && <OrgHelp settings={settings.settings} />}
         <button type="button" class="link" onClick={() => void connector.openOptions()}>{t('popup_open_options')}</button>
       </footer>

@@ -4,6 +4,7 @@
 // (see validate.ts); these types are the contract.
 import type { Assessment, Level, OrgLevel } from '../core/types.ts';
 import type { LogEntry } from './log.ts';
+import type { SendCheckMode } from './settings.ts';
 import type { WebmailId } from './webmails.ts';
 
 export type { WebmailId } from './webmails.ts';
@@ -86,6 +87,18 @@ export interface ComposeSummary {
   /** More recipients than MAX_RECIPIENTS: nothing was checked. */
   tooMany: boolean;
 }
+/**
+ * What the content script needs to hold a send (docs/decisions.md "Send-time check"): the
+ * effective settings `sendCheck` and `warnAtOrBelow`, and the organisation's name and help page
+ * for the dialog. It travels with every push of verdicts, so the verdicts a content script holds
+ * always come with the rules they were made under.
+ */
+export interface SendCheckConfig {
+  mode: SendCheckMode;
+  warnAtOrBelow: Level;
+  orgName: string | null;
+  helpUrl: string | null;
+}
 export interface BgComposeVerdicts {
   type: 'bg/compose-verdicts';
   composeId: string;
@@ -93,6 +106,8 @@ export interface BgComposeVerdicts {
   revision: number;
   summary: ComposeSummary;
   recipients: RecipientVerdict[];
+  /** Null until the background has read the settings (then no send is held: the mode is not known yet). */
+  sendCheck: SendCheckConfig | null;
 }
 export type BgToCs = BgComposeVerdicts;
 

@@ -24,6 +24,7 @@
 //   https; plain http only to this machine (localhost, 127.0.0.1, [::1]) for development.
 import { normalizeDomain } from '../core/address.ts';
 import type { Diagnostic, Level, SenderCapabilities } from '../core/types.ts';
+import { MAX_ORG_NAME_LENGTH, MAX_URL_LENGTH } from './limits.ts';
 
 /** Every setting, in the order the options page and the docs show them. */
 export const SETTING_KEYS = [
@@ -34,6 +35,7 @@ export const SETTING_KEYS = [
   'requiredTlsDomains',
   'skipDomains',
   'warnAtOrBelow',
+  'sendCheck',
   'senderEnforces',
   'orgName',
   'helpUrl',
@@ -63,6 +65,16 @@ export interface LookupServiceSetting {
   token?: string;
 }
 
+/**
+ * What happens when the person sends a message with a recipient at or below `warnAtOrBelow`,
+ * `unknown` (a name without a visible address too) or still being checked
+ * (docs/decisions.md "Send-time check"): 'off' — nothing, the badge is the only warning;
+ * 'confirm' — the send is held and an in-page dialog offers "Send anyway" and "Back to editing";
+ * 'block' — the same dialog without "Send anyway", with the organisation's help link.
+ */
+export type SendCheckMode = 'off' | 'confirm' | 'block';
+export const SEND_CHECK_MODES: readonly SendCheckMode[] = ['off', 'confirm', 'block'];
+
 /** The levels a warning threshold can name: core's levels, best first (src/core/levels.ts). */
 export const WARN_LEVELS: readonly Level[] = ['protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown'];
 
@@ -79,6 +91,8 @@ export interface Settings {
   skipDomains: string[];
   /** Recipients at this level or worse count as "not protected" and turn the badge into a warning. */
   warnAtOrBelow: Level;
+  /** The send-time check (default 'off': a person's own install stays calm; organisations turn it on). */
+  sendCheck: SendCheckMode;
   /** What the organisation's outbound servers enforce; null = built-in knowledge of the provider. */
   senderEnforces: SenderCapabilities | null;
   /** Shown in the popup, welcome and options pages; null = not set. */
@@ -103,6 +117,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   // authenticated) is calm by default (docs/decisions.md "Presentation"). Organisations may set
   // `encrypted` to warn on everything not authenticated.
   warnAtOrBelow: 'unverified',
+  sendCheck: 'off',
   senderEnforces: null,
   orgName: null,
   helpUrl: null,
@@ -115,8 +130,8 @@ export const defaultSettings = (): Settings => structuredClone({ ...DEFAULT_SETT
 export const MAX_RESOLVERS = 4;
 /** Entries per domain list (bounds what the content of a policy can cost). */
 export const MAX_DOMAIN_ENTRIES = 1000;
-export const MAX_ORG_NAME_LENGTH = 80;
-const MAX_URL_LENGTH = 300;
+// In limits.ts: the content script checks the same bounds on what the background sends it.
+export { MAX_ORG_NAME_LENGTH, MAX_URL_LENGTH };
 /** The service's own bound on a token (docs/lookup-service.md "Tokens"). */
 export const MAX_LOOKUP_TOKEN_LENGTH = 256;
 /** RFC 6750 s2.1 bearer tokens are printable ASCII without spaces; the service accepts the same. */
@@ -313,6 +328,7 @@ const PARSERS: { [K in SettingKey]: (raw: unknown) => ValueResult<Settings[K]> }
   requiredTlsDomains: parseDomainList,
   skipDomains: parseDomainList,
   warnAtOrBelow: (raw) => parseOneOf(raw, WARN_LEVELS),
+  sendCheck: (raw) => parseOneOf(raw, SEND_CHECK_MODES),
   senderEnforces: parseSenderEnforces,
   orgName: parseOrgName,
   helpUrl: parseHelpUrl,

@@ -9,6 +9,7 @@ import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
 import { Legend } from '../ui/Legend.tsx';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
+import { SendCheckOffer, SendCheckState } from '../ui/SendCheck.tsx';
 
 type Permission = 'unknown' | 'granted' | 'missing' | 'refused';
 
@@ -79,6 +80,17 @@ export function App({ connector, section = null }: { connector: Connector; secti
       <section aria-labelledby="legend">
         <h2 id="legend">{t('legend_heading')}</h2>
         <Legend />
+      </section>
+
+      <section aria-labelledby="send-check">
+        <h2 id="send-check">{t('welcome_send_check_heading')}</h2>
+        <p>{t('welcome_send_check_text')}</p>
+        {settings && (
+          <div role="status" aria-live="polite">
+            <SendCheckState snapshot={settings} />
+          </div>
+        )}
+        {settings && <SendCheckOffer snapshot={settings} connector={connector} onSaved={() => void refresh()} />}
       </section>
 
       <section aria-labelledby="privacy">

@@ -435,3 +435,99 @@ export function installChromiumPolicy(name: string, extensionId: string, setting
     }
   };
 }
+
+// ----- the send-time check (docs/decisions.md "Send-time check") -------------------------------
+
+/** What the send-time check's dialog shows (it lives in a CLOSED shadow root on the document element). */
+export interface SendDialogView {
+  /** role, aria-modal, and whether aria-labelledby / aria-describedby name the title and text. */
+  role: string | null;
+  modal: boolean;
+  labelled: boolean;
+  described: boolean;
+  title: string;
+  text: string;
+  /** The live status line ("Still checking 1 recipient…"), '' when none. */
+  status: string;
+  /** One line per recipient: glyph, who, level, what to do. */
+  rows: string[];
+  /** The visible buttons, in order. */
+  buttons: string[];
+  /** The organisation's help link, when shown. */
+  help: { text: string; href: string } | null;
+  /** The text of the focused element inside the dialog (null: focus is elsewhere). */
+  focused: string | null;
+  /** Whether the page's focus is on the dialog (document.activeElement is its host). */
+  pageFocus: boolean;
+  theme: string | null;
+}
+
+const SEND_DIALOG = '[data-intransit="send-check"]';
+
+/** Runs `fn` (a function declaration, `this` = the shadow root) in the closed root of the element `selector` names. */
+async function inClosedRoot<T>(g: WebmailPage, selector: string, fn: string): Promise<T | null> {
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  if (result.objectId === undefined) return null;
+  try {
+    const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
+    const root = node.shadowRoots?.find((r) => r.shadowRootType === 'closed');
+    if (root === undefined) throw new Error(`${selector} has no closed shadow root`);
+    const { object } = await g.cdp.send('DOM.resolveNode', { backendNodeId: root.backendNodeId });
+    if (object.objectId === undefined) throw new Error(`cannot resolve the shadow root of ${selector}`);
+    const read = await g.cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, functionDeclaration: fn });
+    await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
+    return read.result.value as T;
+  } finally {
+    await g.cdp.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => {});
+  }
+}
+
+/** The send-time check's dialog as a person sees it, or null when none is open in this page. */
+export async function readSendDialog(g: WebmailPage): Promise<SendDialogView | null> {
+  const view = await inClosedRoot<Omit<SendDialogView, 'pageFocus'>>(g, SEND_DIALOG, `function () {
+    const box = this.querySelector('[role="alertdialog"]');
+    const visible = (el) => el && !el.hidden && !(el.parentElement && el.parentElement.hidden);
+    const help = this.querySelector('a');
+    const text = (el) => (el ? el.textContent.trim() : '');
+    return {
+      role: box.getAttribute('role'), modal: box.getAttribute('aria-modal') === 'true',
+      labelled: this.getElementById(box.getAttribute('aria-labelledby')) === this.querySelector('h2'),
+      described: !!this.getElementById(box.getAttribute('aria-describedby')),
+      title: text(this.querySelector('h2')), text: text(this.getElementById(box.getAttribute('aria-describedby'))),
+      status: text(this.querySelector('[role="status"]')),
+      rows: [...this.querySelectorAll('li')].map((li) => li.textContent.trim()),
+      buttons: [...this.querySelectorAll('button')].filter(visible).map((b) => b.textContent.trim()),
+      help: visible(help) ? { text: help.textContent, href: help.getAttribute('href') } : null,
+      focused: this.activeElement ? this.activeElement.textContent.trim() : null,
+      theme: box.getAttribute('data-theme'),
+    };
+  }`);
+  if (view === null) return null;
+  const pageFocus = await g.page.evaluate((sel) => document.activeElement === document.querySelector(sel), SEND_DIALOG);
+  return { ...view, pageFocus };
+}
+
+/** Clicks a button of the send dialog with the mouse, as a person does (a trusted click at its place). */
+export async function clickSendDialogButton(g: WebmailPage, label: string): Promise<void> {
+  const box = await inClosedRoot<{ x: number; y: number } | null>(g, SEND_DIALOG, `function () {
+    const b = [...this.querySelectorAll('button')].find((e) => e.textContent.trim() === ${JSON.stringify(label)} && !e.hidden);
+    if (!b) return null;
+    const r = b.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }`);
+  if (box === null) throw new Error(`clickSendDialogButton: no visible "${label}" button`);
+  await g.page.mouse.click(box.x, box.y);
+}
+
+/** What the webmail-like apps recorded as sent (window.__sent), without the timestamps. */
+export interface SentRecord { compose: string; window: string; via: string; to: string[]; cc: string[]; bcc: string[] }
+export async function sentLog(page: Page): Promise<SentRecord[]> {
+  return page.evaluate(() => (window as unknown as { __sent: SentRecord[] }).__sent.map(({ compose, window: w, via, to, cc, bcc }) => ({ compose, window: w, via, to, cc, bcc })));
+}
+
+/** Sets the person's own settings (storage.sync), as the options page does. */
+export async function setUserSettings(h: Harness, values: Record<string, unknown>): Promise<void> {
+  await h.sw.evaluate(async (v) => {
+    await (globalThis as unknown as { chrome: { storage: { sync: { set(x: object): Promise<void> } } } }).chrome.storage.sync.set(v);
+  }, values);
+}

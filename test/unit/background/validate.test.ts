@@ -101,6 +101,7 @@ describe('background -> content script messages', () => {
       type: 'bg/compose-verdicts', composeId: 'c1', revision: 2,
       summary: { level: 'unverified', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'a@example.com', warned: true, policyNotChecked: false, tooMany: false },
       recipients: [{ address: 'a@example.com', domain: 'example.com', level: 'unverified', summary: 'No policy.', policyNotChecked: false }],
+      sendCheck: null,
     };
     expect(parseBgToCs(message)).toEqual(message);
     expect(parseBgToCs({ ...message, summary: { ...message.summary, level: 'safe' } })).toBeNull();
@@ -112,6 +113,7 @@ describe('background -> content script messages', () => {
     const base = {
       type: 'bg/compose-verdicts', composeId: 'c1', revision: 1,
       summary: { level: 'unknown', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'Design Group', warned: true, policyNotChecked: false, tooMany: false },
+      sendCheck: { mode: 'block', warnAtOrBelow: 'unverified', orgName: 'Example Org', helpUrl: 'https://help.example.org/' },
     };
     const verdict = { address: null, label: 'Design Group', domain: '', level: 'unknown', summary: 'Address not visible.', policyNotChecked: false };
     expect(parseBgToCs({ ...base, recipients: [verdict] })).toEqual({ ...base, recipients: [verdict] });

@@ -48,6 +48,7 @@ describe('options page: every setting', () => {
     fireEvent.click(screen.getByLabelText('DANE (RFC 7672)'));
     fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Example Corp' } });
     fireEvent.input(screen.getByLabelText('Help page URL'), { target: { value: 'https://help.example/' } });
+    fireEvent.click(screen.getByLabelText(/Do not send to them/));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved. The new settings apply at once.');
     expect(connector.requestOrigins).not.toHaveBeenCalled();
@@ -57,6 +58,7 @@ describe('options page: every setting', () => {
       internalDomains: ['corp.example', '*.corp.example'],
       skipDomains: ['bank.example', 'health.example'],
       warnAtOrBelow: 'encrypted',
+      sendCheck: 'block',
       senderEnforces: { mtaSts: false, dane: true },
       orgName: 'Example Corp',
       helpUrl: 'https://help.example/',
@@ -72,6 +74,48 @@ describe('options page: every setting', () => {
     const [, reset] = vi.mocked(connector.saveSettings).mock.calls[0] ?? [];
     expect(reset).not.toContain('orgName');
     expect(reset).toHaveLength(SETTING_KEYS.length - 1);
+  });
+});
+
+describe('options page: the check before sending', () => {
+  const section = () => within(screen.getByRole('region', { name: 'Check before sending' }));
+
+  it('is off by default, says so, and turns on in one click (saved at once)', async () => {
+    const fake = fakeConnector();
+    render(<Options connector={fake.connector} />);
+    await ready();
+    expect(section().getByTestId('send-check-state').textContent).toBe('Check before sending: off — the badge is the only warning.');
+    expect((section().getByLabelText(/Off: the badge/) as HTMLInputElement).checked).toBe(true);
+    fake.setSettings({}, { sendCheck: 'confirm' });
+    fireEvent.click(section().getByRole('button', { name: 'Ask me before sending to recipients whose mail may travel unencrypted' }));
+    await waitFor(() => expect(section().getByTestId('send-check-state').textContent).toBe("Check before sending: asks you first when a recipient's mail may travel unencrypted."));
+    expect(fake.connector.saveSettings).toHaveBeenCalledWith({ sendCheck: 'confirm' }, []);
+    expect((section().getByLabelText(/Ask me before sending \(/) as HTMLInputElement).checked).toBe(true);
+    expect(section().queryByTestId('send-check-offer')).toBeNull();
+  });
+
+  it('keeps the one-click choice when other unsaved changes are saved afterwards', async () => {
+    const fake = fakeConnector();
+    render(<Options connector={fake.connector} />);
+    await ready();
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Example Corp' } });
+    fake.setSettings({}, { sendCheck: 'confirm' });
+    fireEvent.click(section().getByTestId('send-check-offer'));
+    await waitFor(() => expect(section().queryByTestId('send-check-offer')).toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved. The new settings apply at once.');
+    expect(vi.mocked(fake.connector.saveSettings).mock.calls.at(-1)?.[0]).toMatchObject({ sendCheck: 'confirm', orgName: 'Example Corp' });
+  });
+
+  it('shows the organisation\'s mode locked, without the offer', async () => {
+    const { connector } = fakeConnector({}, { managed: { sendCheck: 'block' } });
+    render(<Options connector={connector} />);
+    await ready();
+    expect(section().getByText('🔒 Set by your organisation')).toBeTruthy();
+    expect(section().getByTestId('send-check-state').textContent).toBe('Check before sending: does not let a message go to recipients whose mail may travel unencrypted (🔒 set by your organisation).');
+    const block = section().getByLabelText(/Do not send to them/) as HTMLInputElement;
+    expect([block.checked, block.closest('fieldset')?.disabled]).toEqual([true, true]);
+    expect(section().queryByTestId('send-check-offer')).toBeNull();
   });
 });
 

@@ -167,6 +167,18 @@ describe('popup in a webmail tab with a compose', () => {
     expect(headings.map((h) => h.textContent)).toEqual(['To ann@example.com and 1 otherwriting now', 'To ann@example.com', 'What this check cannot see'].slice(0, headings.length));
   });
 
+  it('says which check before sending is in force, and whether the organisation set it', async () => {
+    const { connector: own } = sharedFake({ activeTabId: vi.fn(async () => 7), getTabState: vi.fn(async () => gmailTab()) }, { user: { sendCheck: 'confirm' } });
+    const { unmount } = render(<App connector={own} />);
+    expect((await screen.findByTestId('send-check-state')).textContent).toBe("Check before sending: asks you first when a recipient's mail may travel unencrypted.");
+    unmount();
+    const { connector: managed } = sharedFake({ activeTabId: vi.fn(async () => 7), getTabState: vi.fn(async () => gmailTab()) }, { managed: { sendCheck: 'block' } });
+    render(<App connector={managed} />);
+    const state = await screen.findByTestId('send-check-state');
+    expect([state.getAttribute('data-mode'), state.getAttribute('data-locked')]).toEqual(['block', 'true']);
+    expect(state.textContent).toContain('set by your organisation');
+  });
+
   it('links to the options', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);

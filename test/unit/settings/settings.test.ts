@@ -19,6 +19,8 @@ describe('defaults', () => {
       skipDomains: [],
       // Likely encrypted is calm by default (docs/decisions.md "Presentation").
       warnAtOrBelow: 'unverified',
+      // The send-time check is off for a person's own install (docs/decisions.md "Send-time check").
+      sendCheck: 'off',
       senderEnforces: null,
       orgName: null,
       helpUrl: null,
@@ -122,6 +124,15 @@ describe('one value per key', () => {
     expect(parseSetting('policyCache', 'session')).toMatchObject({ ok: false, error: { code: 'settings.not-allowed' } });
     expect(parseSetting('warnAtOrBelow', 'encrypted')).toEqual({ ok: true, value: 'encrypted' });
     expect(parseSetting('warnAtOrBelow', 'internal')).toMatchObject({ ok: false });
+    for (const mode of ['off', 'confirm', 'block']) expect(parseSetting('sendCheck', mode)).toEqual({ ok: true, value: mode });
+    for (const bad of ['Confirm', 'warn', true, null]) expect(parseSetting('sendCheck', bad)).toMatchObject({ ok: false, error: { code: 'settings.not-allowed' } });
+  });
+
+  it('sendCheck: a managed mode wins and locks; a bad managed mode falls back to the person\'s', () => {
+    expect(mergeSettings({ sendCheck: 'block' }, { sendCheck: 'off' })).toMatchObject({ settings: { sendCheck: 'block' }, sources: { sendCheck: 'managed' } });
+    const fallback = mergeSettings({ sendCheck: 'always' }, { sendCheck: 'confirm' });
+    expect(fallback).toMatchObject({ settings: { sendCheck: 'confirm' }, sources: { sendCheck: 'user' } });
+    expect(fallback.issues.map((i) => i.message)).toEqual(["Ignored managed setting `sendCheck`: 'always' is not one of 'off', 'confirm', 'block'"]);
   });
 
   it('senderEnforces: booleans only; a mechanism left out is not claimed', () => {

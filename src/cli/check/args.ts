@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { SENDERS, type SenderId } from '../../core/providers/senders.ts';
 import type { HttpProxyOptions } from '../../node/proxy.ts';
+import { parseResolverUrl } from '../../node/resolver-url.ts';
 import { escapeForTerminal } from '../escape.ts';
 import { UsageError } from '../io.ts';
 import { proxyFromEnv } from '../proxy-env.ts';
@@ -100,15 +101,11 @@ function example(host: string | undefined): string {
   return host !== undefined && /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(host) && isIP(host) === 0 ? escapeForTerminal(host) : 'example.com';
 }
 
+/** An https:// (DoH) URL, or dns://<loopback address>[:port] (resolver-url.ts says why loopback only). */
 function parseResolver(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--resolver: '${escapeForTerminal(value)}' is not a URL`);
-  }
-  if (url.protocol !== 'https:') throw new UsageError(`--resolver: '${escapeForTerminal(value)}' must be an https:// URL (RFC 8484)`);
-  return url.href;
+  const parsed = parseResolverUrl(value);
+  if (!parsed.ok) throw new UsageError(`--resolver: ${escapeForTerminal(parsed.error)}`);
+  return parsed.url;
 }
 
 function parseTimeout(value: string): number {

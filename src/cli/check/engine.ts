@@ -1,12 +1,12 @@
 // `intransit check`, the part that needs the engine: targets checked against the engine's own
 // address parser, the resolver stack, the policy fetch, the run and the output.
-// Every name, the mta-sts. host of a policy fetch too, is resolved through the DoH resolver, so a
-// local resolver controls a run completely. Certificates are checked against the system CAs plus
+// Every name, the mta-sts. host of a policy fetch too, is resolved through the configured resolver
+// (DoH, or classic DNS to a loopback resolver), so a local resolver controls a run completely; the
+// policy host's addresses are asked for together with its `_mta-sts` TXT record (prefetch). Certificates are checked against the system CAs plus
 // NODE_EXTRA_CA_CERTS, as Node does.
 import {
   assessAddresses,
   createCachingResolver,
-  createDohResolver,
   createMemoryPolicyCache,
   domainOfAddressOrDomain,
   SENDERS,
@@ -15,6 +15,7 @@ import {
   type Resolver,
 } from '../../core/index.ts';
 import { createNodeHttpsFetch, type NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
+import { createResolverForUrls } from '../../node/resolver.ts';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
 import { UsageError, type Io } from '../io.ts';
 import type { CheckOptions } from './args.ts';
@@ -22,8 +23,8 @@ import { fetchWithDeadline, resolverWithDeadline } from './deadline.ts';
 import { watchReachability } from './reachability.ts';
 import { formatTable } from './table.ts';
 
-/** One DoH attempt: short enough that a dead first resolver leaves time for the next one. */
-const DOH_ATTEMPT_TIMEOUT_MS = 2500;
+/** One attempt: short enough that a dead first resolver leaves time for the next one. */
+const ATTEMPT_TIMEOUT_MS = 2500;
 
 export interface CheckContext {
   doh: FetchLike;
@@ -37,10 +38,10 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
     // An address literal (user@[192.0.2.1]) is a valid address: the engine reports that no policy applies.
     if (!parsed.ok && !parsed.literal) throw new UsageError(`${escapeForTerminal(target)}: ${escapeForTerminal(parsed.error.message)}`);
   }
-  const doh = createCachingResolver(createDohResolver({ urls: options.resolvers, fetch: context.doh, timeoutMs: Math.min(DOH_ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
-  const watch = watchReachability(resolverWithDeadline(doh, context.deadline));
+  const upstream = createCachingResolver(createResolverForUrls(options.resolvers, { doh: context.doh, timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
+  const watch = watchReachability(resolverWithDeadline(upstream, context.deadline));
   const resolver = watch.resolver;
-  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughDoh(resolver, host) });
+  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) });
   let assessments: Assessment[];
   try {
     assessments = await assessAddresses(options.targets, {
@@ -49,6 +50,8 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
       policyCache: createMemoryPolicyCache(),
       sender: options.sender ? { mtaSts: SENDERS[options.sender].mtaSts, dane: SENDERS[options.sender].dane } : undefined,
       timeoutMs: options.timeoutMs,
+      // The policy fetch resolves its host through this same resolver (lookupThroughResolver).
+      prefetchPolicyHost: true,
     });
   } finally {
     policyFetch.close();
@@ -69,8 +72,8 @@ export function exitCode(assessments: readonly Assessment[]): number {
   return 0;
 }
 
-/** The address to dial for `host`, from the DoH resolver: IPv4 first, then IPv6. */
-async function lookupThroughDoh(resolver: Resolver, host: string): Promise<string> {
+/** The address to dial for `host`, from the configured resolver: IPv4 first, then IPv6. */
+async function lookupThroughResolver(resolver: Resolver, host: string): Promise<string> {
   const [a, aaaa] = await Promise.all([resolver.query(host, 'A'), resolver.query(host, 'AAAA')]);
   const address = a.records[0] ?? aaaa.records[0];
   if (address === undefined) throw new Error(`${host} has no address (${a.outcome}/${aaaa.outcome})`);

@@ -1,5 +1,8 @@
-// One DoH exchange over HTTP (RFC 8484): build the request, enforce the timeout and the size
-// cap, check the media type, decode, and check that the answer belongs to our question.
+// One exchange with one upstream resolver. DoH over HTTP (RFC 8484) is built in: build the
+// request, enforce the timeout and the size cap, check the media type, decode, and check that the
+// answer belongs to our question. Other transports (classic DNS over UDP/TCP, src/node/classic-dns.ts:
+// core has no sockets) are injected per upstream as an UpstreamExchange and share the decoding and
+// the checks here (answerFromBytes), so every answer passes the same wire-scan and answer-check.
 import type { FetchLike, RRType } from '../types.ts';
 import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
@@ -13,6 +16,9 @@ export type Exchange =
   | { kind: 'timeout'; url: string; error: string }
   | { kind: 'error'; url: string; error: string }
   | { kind: 'aborted' };
+
+/** One query to one upstream (a transport injected per resolver URL). Never throws. */
+export type UpstreamExchange = (name: string, type: RRType, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<Exchange>;
 
 export interface ExchangeOptions {
   fetch: FetchLike;
@@ -84,9 +90,10 @@ async function readCapped(response: Response, host: string): Promise<Uint8Array 
   return out;
 }
 
-function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, host: string): string | null {
+/** null when `message` answers the question `name`/`type` sent with `id`; otherwise why not. */
+export function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, host: string, id = 0): string | null {
   if (!message.isResponse) return `${host} sent a DNS message that is not a response.`;
-  if (message.id !== 0) return `${host} answered with DNS ID ${message.id}, not the ID 0 that was sent.`;
+  if (message.id !== id) return `${host} answered with DNS ID ${message.id}, not the ID ${id} that was sent.`;
   const question = message.questions[0];
   if (message.questions.length !== 1 || !question) return `${host} answered without echoing the question.`;
   const echoed = question.name.toLowerCase().replace(/\.$/, '');
@@ -97,6 +104,19 @@ function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, h
   if (message.truncated) return `${host} sent a truncated DNS response.`;
   const misfit = checkAnswerSection(message, name, type);
   return misfit === null ? null : `${host} sent a malformed answer: ${misfit}`;
+}
+
+/**
+ * The Exchange for the response bytes of a query `name`/`type` sent with `id`: decoded (strict
+ * wire scan), the question and ID checked, the answer section checked.
+ */
+export function answerFromBytes(url: string, bytes: Uint8Array, name: string, type: RRType, id: number): Exchange {
+  const host = hostOf(url);
+  const decoded = decodeResponse(bytes);
+  if (!decoded.ok) return { kind: 'error', url, error: `${host}: ${decoded.error}` };
+  const problem = checkAnswerFits(decoded.message, name, type, host, id);
+  if (problem) return { kind: 'error', url, error: problem };
+  return { kind: 'dns', url, message: decoded.message };
 }
 
 /** One HTTP request for `name`/`type` to `url`. Never throws. */
@@ -137,11 +157,7 @@ export async function exchange(url: string, name: string, type: RRType, options:
     }
     const body = await readCapped(response, host);
     if (typeof body === 'string') return { kind: 'error', url, error: body };
-    const decoded = decodeResponse(body);
-    if (!decoded.ok) return { kind: 'error', url, error: `${host}: ${decoded.error}` };
-    const problem = checkAnswerFits(decoded.message, name, type, host);
-    if (problem) return { kind: 'error', url, error: problem };
-    return { kind: 'dns', url, message: decoded.message };
+    return answerFromBytes(url, body, name, type, 0);
   };
 
   try {

@@ -11,6 +11,10 @@
 //   nothing fails the connection instead of holding it open. A request whose signal aborts stops
 //   waiting for the shared connection at once; close() destroys connections still being made.
 // - With `proxy`, each connection is an HTTP CONNECT tunnel through it (see proxy.ts).
+// - Concurrency: the server's SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 s5.1.2) is followed by
+//   nghttp2 itself, which queues streams beyond it on the same session (and assumes 100 until
+//   the server's SETTINGS arrive); so no second connection is ever opened for more streams, and
+//   the engine's in-flight limit need not know the server's (docs/decisions.md "Engine").
 // - The body is a pull-based ReadableStream over the HTTP/2 stream (flow control does the
 //   backpressure); cancel() resets that stream only, never the session.
 // - Redirects are never followed: redirect 'manual' returns the 3xx, anything else rejects.

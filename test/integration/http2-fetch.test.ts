@@ -105,6 +105,37 @@ describe('createHttp2Fetch', () => {
     }
   });
 
+  it('follows the server\'s SETTINGS_MAX_CONCURRENT_STREAMS: requests beyond it wait on the same session', async () => {
+    const leaf = await issueCertificate(ca, { dnsNames: ['localhost'] });
+    const narrow = createSecureServer({ key: leaf.key, cert: leaf.cert, settings: { maxConcurrentStreams: 2 } });
+    let open = 0;
+    let most = 0;
+    let sessions = 0;
+    narrow.on('session', () => { sessions++; });
+    narrow.on('stream', (stream) => {
+      open++;
+      most = Math.max(most, open);
+      stream.on('error', () => {});
+      // Answer only once a later stream could have arrived: concurrency above 2 would show.
+      setImmediate(() => setImmediate(() => { open--; stream.respond({ ':status': 200 }); stream.end('ok'); }));
+    });
+    narrow.listen(0, '127.0.0.1');
+    await once(narrow, 'listening');
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const origin = `https://localhost:${(narrow.address() as AddressInfo).port}`;
+      fetch.preconnect(origin);
+      const bodies = await Promise.all(Array.from({ length: 12 }, async () => (await fetch(`${origin}/`)).text()));
+      expect(bodies).toEqual(Array(12).fill('ok'));
+      expect(most).toBe(2);
+      expect(sessions).toBe(1);
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+      await new Promise((done) => narrow.close(done));
+    }
+  });
+
   it('rejects a server certificate from an untrusted CA', async () => {
     const fetch = createHttp2Fetch({ ca: (await createTestCa('Other CA')).certPem });
     await expect(fetch(doh.url + '?dns=AAABAAABAAAAAAAAB2V4YW1wbGUDY29tAAABAAE')).rejects.toThrow(TypeError);

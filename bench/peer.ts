@@ -124,12 +124,14 @@ export interface PeerResult {
   load: number[];
 }
 
-async function runVariant(world: DnssecWorld, delayer: Delayer, variant: Variant, env: NodeJS.ProcessEnv, nsenterMs: number): Promise<Sample> {
+async function runVariant(world: DnssecWorld, delayer: Delayer, variant: Variant, env: NodeJS.ProcessEnv, nsenterMs: number, roundTripMs: number): Promise<Sample> {
   const total: Sample = { wholeMs: 0, startupMs: 0, protocolMs: 0 };
   for (const argv of variant.runs) {
     await delayer.take();
     const run = await timedRun(world, argv[0] as string, argv.slice(1), env);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // let the last held packets out
+    // The kernel closes the run's connections after it exits (FIN, ACK: each held D/2): let them
+    // out before the next run, whose first packet would otherwise be one of them.
+    await new Promise((resolve) => setTimeout(resolve, 20 + 2 * roundTripMs));
     const sample = sampleOf(run, await delayer.take(), nsenterMs, `${variant.tool} ${argv.slice(-6).join(' ')}`);
     if (variant.tool !== 'peer (mta-sts-query)' && (run.code === null || run.code === 2)) throw new Error(`peer bench: intransit failed (${run.code}): ${run.stderr}`);
     total.wholeMs += sample.wholeMs;
@@ -164,7 +166,7 @@ export async function benchPeer(options: { delays?: number[]; rounds?: number } 
 
     // Warm unbound's cache and the page cache (node, python, the bundle): not timed.
     await delayer.setRoundTrip(0);
-    for (const variant of all) await runVariant(world, delayer, variant, env, nsenterMs);
+    for (const variant of all) await runVariant(world, delayer, variant, env, nsenterMs, 0);
 
     const rows: PeerRow[] = [];
     for (const d of delays) {
@@ -174,7 +176,7 @@ export async function benchPeer(options: { delays?: number[]; rounds?: number } 
         // Interleaved, so drift in the machine's load hits every tool alike.
         for (const variant of all) {
           if (variant.mode === 'one process per domain' && round >= Math.ceil(rounds / 2)) continue;
-          samples.get(variant)?.push(await runVariant(world, delayer, variant, env, nsenterMs));
+          samples.get(variant)?.push(await runVariant(world, delayer, variant, env, nsenterMs, d));
         }
       }
       for (const variant of all) {

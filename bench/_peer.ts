@@ -1,0 +1,2 @@
+import { benchPeer, formatPeer } from './peer.ts';
+console.log(formatPeer(await benchPeer()));

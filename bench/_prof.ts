@@ -1,0 +1,25 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { assessAddresses, createCachingResolver, createDohResolver, createMemoryPolicyCache } from '../src/core/index.ts';
+import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
+import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
+import { startRemoteWorld } from './remote-world.ts';
+import { benchAddresses } from './scenario.ts';
+const world = await startRemoteWorld(30);
+await world.setDelay(1);
+const doh = createHttp2Fetch({ ca: world.caPem });
+const deps = () => ({ resolver: createCachingResolver(createDohResolver({ urls: [world.dohUrl], fetch: doh, timeoutMs: 5000 })), fetch: createNodeHttpsFetch({ ca: world.caPem, lookup: async () => world.ip }), policyCache: createMemoryPolicyCache(), timeoutMs: 5000 });
+for (let i = 0; i < 3; i++) await assessAddresses(benchAddresses(), deps());
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 100 });
+await session.post('Profiler.start');
+const times: number[] = [];
+for (let i = 0; i < 10; i++) { const t0 = performance.now(); await assessAddresses(benchAddresses(), deps()); times.push(performance.now() - t0); }
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/batch.cpuprofile', JSON.stringify(profile));
+console.log('batch ms', times.map((t) => t.toFixed(0)).join(' '));
+doh.close();
+await world.close();

@@ -93,12 +93,19 @@ describe('intransit check', () => {
     ['mailto:bob@example.com', 'mailto:bob@example.com is a mailto: link; give the address itself, e.g. bob@example.com'],
     ['192.0.2.1', '192.0.2.1 is an IP address; give an address or a mail domain, e.g. example.com'],
     ['example.com:25', 'example.com:25 has a port; give the domain alone, e.g. example.com'],
-    ['exa mple.com', 'exa mple.com: The domain may contain only letters, digits, hyphens and dots.'],
   ])('%s is not a recipient: a clear message and exit 2', async (target, message) => {
     const { code, stderr, stdout } = await run(['check', 'enforce.test', target, '--resolver', world.doh.url]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`intransit: ${message}\n`);
+  });
+
+  it('a malformed address gets its own unknown row with the reason; the other recipients are still checked (exit 3)', async () => {
+    const { code, stdout } = await run(['check', 'enforce.test', 'exa mple.com', 'bob@<b>x</b>.test', '--json', '--resolver', world.doh.url]);
+    expect(code).toBe(3);
+    const rows = JSON.parse(stdout) as { domain: string; level: string; reasons: { message: string }[] }[];
+    expect(rows.map((r) => [r.domain, r.level])).toEqual([['enforce.test', 'protected'], ['exa mple.com', 'unknown'], ['bob@<b>x</b>.test', 'unknown']]);
+    expect(rows[1]?.reasons[0]?.message).toBe('The domain may contain only letters, digits, hyphens and dots.');
   });
 
   it.each([

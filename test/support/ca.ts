@@ -132,6 +132,40 @@ export function issueExpiredCertificate(ca: TestCa, options: Pick<IssueOptions, 
   return issueCertificate(ca, { ...options, notBefore: new Date(now - 31 * DAY_MS), notAfter: new Date(now - DAY_MS) });
 }
 
+/** A certificate that becomes valid tomorrow (for 30 days). */
+export function issueNotYetValidCertificate(ca: TestCa, options: Pick<IssueOptions, 'dnsNames' | 'ipAddresses'>): Promise<IssuedCertificate> {
+  const now = Date.now();
+  return issueCertificate(ca, { ...options, notBefore: new Date(now + DAY_MS), notAfter: new Date(now + 31 * DAY_MS) });
+}
+
+/** A leaf that signs itself (its own issuer, no CA): trusted by nobody. */
+export async function issueSelfSignedCertificate(options: Pick<IssueOptions, 'dnsNames' | 'ipAddresses'>): Promise<IssuedCertificate> {
+  const { dnsNames, ipAddresses = [] } = options;
+  const keys = await webcrypto.subtle.generateKey(EC_ALG, true, ['sign', 'verify']) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=${dnsNames[0] ?? ipAddresses[0] ?? 'self-signed'}`,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 30 * DAY_MS),
+    signingAlgorithm: SIGN_ALG,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
+        ...ipAddresses.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    ],
+  });
+  return {
+    key: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY'),
+    cert: cert.toString('pem') + '\n',
+  };
+}
+
 type MetadataStore = Map<string | symbol | undefined, Map<unknown, unknown>>;
 
 function installReflectMetadata(): void {

@@ -3,7 +3,8 @@
 // With TLS it speaks HTTP/2 (RFC 8484 s5.2: "HTTP/2 is the minimum RECOMMENDED version"), as
 // Cloudflare and Google do, and HTTP/1.1 to clients that offer only that (ALPN, allowHTTP1).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { constants as http2Constants, createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from 'node:http2';
+import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import * as dnsPacket from '@dnsquery/dns-packet';
 import type { Answer, Packet } from '@dnsquery/dns-packet';
@@ -14,6 +15,62 @@ const MAX_QUERY_BYTES = 65_535;
 
 /** Ways to misbehave at the HTTP level, for failover tests. */
 export type FailMode = 'http500' | 'wrong-type' | null;
+
+/** One query as a hostile handler sees it. */
+export interface HostileQuery {
+  /** Lower-case, no trailing dot. */
+  name: string;
+  type: string;
+  packet: Packet;
+  /** The query as received. */
+  raw: Uint8Array;
+  /** The zone's own answer (what an honest resolver would send), or 'hang'. */
+  zoneAnswer(): Uint8Array | 'hang';
+}
+
+/**
+ * How one query is answered instead of from the zone (hostile-DNS tests). Fields combine:
+ * reset | redirect | hang, else status/headers, then the body: `wire` (a DNS message) or `body`,
+ * optionally trickled, stalled or followed by filler bytes.
+ */
+export interface HostileResponse {
+  /** The DNS message to send; a function builds it from the query (to echo its question). */
+  wire?: Uint8Array | ((query: HostileQuery) => Uint8Array);
+  /** A body that is not a DNS message (HTML, JSON, text). */
+  body?: string | Uint8Array;
+  /** HTTP status; default 200 (301 with `redirect`). */
+  status?: number;
+  /** Content-Type; default application/dns-message; null: no Content-Type at all. */
+  contentType?: string | null;
+  headers?: Record<string, string>;
+  /** Declared Content-Length; default the real length; null: none; a function of the real length
+   *  (to lie about it). */
+  contentLength?: number | null | ((bodyLength: number) => number);
+  /** After the body, stream this many filler bytes (0x00), as fast as the client reads. */
+  streamBytes?: number;
+  /** Send the headers and this many body bytes, then nothing more (the stream stays open). */
+  stallAfterBytes?: number;
+  /** Send the body one byte every this many ms. */
+  trickleMs?: number;
+  /** Never answer at all. */
+  hang?: boolean;
+  /** Reset the stream (HTTP/2 RST_STREAM; HTTP/1.1: close the connection) without answering. */
+  reset?: boolean;
+  /** Answer with a redirect to this URL. */
+  redirect?: string;
+}
+
+/**
+ * Hostile answers per query: a map keyed by `name TYPE` (lower-case, no trailing dot; `name *`
+ * for every type), or a function returning undefined for queries the zone should answer.
+ */
+export type HostileDns = Record<string, HostileResponse> | ((query: HostileQuery) => HostileResponse | undefined);
+
+function findHostile(hostile: HostileDns | undefined, query: HostileQuery): HostileResponse | undefined {
+  if (!hostile) return undefined;
+  if (typeof hostile === 'function') return hostile(query);
+  return hostile[`${query.name} ${query.type}`] ?? hostile[`${query.name} *`];
+}
 
 export interface DohServerOptions {
   zone: Zone;
@@ -26,6 +83,8 @@ export interface DohServerOptions {
   /** Delay before each answer, in ms (simulates resolver latency). */
   delayMs?: number;
   failMode?: FailMode;
+  /** Per-query misbehaviour, consulted before the zone (see HostileDns). */
+  hostile?: HostileDns;
 }
 
 export interface DohQueryLogEntry {
@@ -44,6 +103,7 @@ export interface DohServer {
   setDelay(ms: number): void;
   setZone(zone: Zone): void;
   setFailMode(mode: FailMode): void;
+  setHostile(hostile: HostileDns | undefined): void;
   /** The request listener itself: lets another HTTPS server (https-hosts `handler`) answer DoH
    *  for a real resolver name such as cloudflare-dns.com on its own port. Queries are logged. */
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -120,6 +180,23 @@ export function answerQuery(zone: Zone, query: Packet): { response: Uint8Array; 
   return { response, maxAge: result.rcode === 2 || ttls.length === 0 ? 0 : Math.min(...ttls) };
 }
 
+/** Writes `total` zero bytes as fast as the client reads them; stops when it goes away. */
+async function streamFiller(res: ServerResponse, total: number): Promise<void> {
+  const chunk = Buffer.alloc(16 * 1024);
+  let written = 0;
+  while (written < total && !res.destroyed && !res.writableEnded) {
+    const size = Math.min(chunk.length, total - written);
+    const ok = res.write(size === chunk.length ? chunk : chunk.subarray(0, size));
+    written += size;
+    if (!ok) {
+      const done = new AbortController();
+      await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]).catch(() => undefined);
+      done.abort();
+    }
+  }
+  if (!res.destroyed && !res.writableEnded) res.end();
+}
+
 /**
  * The response with an Extended DNS Error option (RFC 8914 s2: INFO-CODE, no EXTRA-TEXT) in its
  * OPT record, which the encoder left last and empty. Appended by hand: dns-packet's encoder does
@@ -137,6 +214,7 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
   let zone = options.zone;
   let delayMs = options.delayMs ?? 0;
   let failMode: FailMode = options.failMode ?? null;
+  let hostile: HostileDns | undefined = options.hostile;
   const queries: DohQueryLogEntry[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const held = new Set<ServerResponse>();
@@ -158,7 +236,20 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     const qtype = String(question.type);
     queries.push({ name: question.name.toLowerCase().replace(/\.$/, ''), type: qtype, at: Date.now() });
 
+    const hostileQuery: HostileQuery = {
+      name: question.name.toLowerCase().replace(/\.$/, ''),
+      type: qtype,
+      packet: query,
+      raw: bytes,
+      zoneAnswer: () => {
+        const answer = answerQuery(zone, query);
+        return answer === 'hang' ? 'hang' : answer.response;
+      },
+    };
+
     const respond = () => {
+      const misbehaviour = findHostile(hostile, hostileQuery);
+      if (misbehaviour) return respondHostile(res, misbehaviour, hostileQuery);
       if (failMode === 'http500') return plain(res, 500, 'internal error (test failMode)');
       if (failMode === 'wrong-type') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -184,6 +275,73 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     } else {
       respond();
     }
+  };
+
+  /** Keeps a response open until the client or close() ends it. */
+  const hold = (res: ServerResponse): void => {
+    held.add(res);
+    res.once('close', () => held.delete(res));
+  };
+
+  const respondHostile = (res: ServerResponse, spec: HostileResponse, query: HostileQuery): void => {
+    if (spec.reset) {
+      const stream = (res as unknown as { stream?: ServerHttp2Stream }).stream;
+      if (stream) stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+      else res.destroy();
+      return;
+    }
+    if (spec.hang) {
+      hold(res);
+      return;
+    }
+    if (spec.redirect !== undefined) {
+      res.writeHead(spec.status ?? 301, { location: spec.redirect, 'content-length': '0', ...spec.headers });
+      res.end();
+      return;
+    }
+    let body: Uint8Array;
+    if (spec.wire !== undefined) body = typeof spec.wire === 'function' ? spec.wire(query) : spec.wire;
+    else body = typeof spec.body === 'string' ? Buffer.from(spec.body) : spec.body ?? new Uint8Array(0);
+    const headers: Record<string, string> = { ...spec.headers };
+    const contentType = spec.contentType === undefined ? DNS_MESSAGE : spec.contentType;
+    if (contentType !== null) headers['content-type'] = contentType;
+    const streaming = (spec.streamBytes ?? 0) > 0;
+    const length = spec.contentLength === undefined ? (streaming ? null : body.length)
+      : typeof spec.contentLength === 'function' ? spec.contentLength(body.length) : spec.contentLength;
+    if (length !== null) headers['content-length'] = String(length);
+    res.writeHead(spec.status ?? 200, headers);
+    if (spec.stallAfterBytes !== undefined) {
+      res.write(Buffer.from(body.subarray(0, spec.stallAfterBytes)));
+      hold(res);
+      return;
+    }
+    if (spec.trickleMs !== undefined) {
+      let at = 0;
+      const tick = (): void => {
+        if (res.destroyed || res.writableEnded) return;
+        if (at >= body.length) {
+          res.end();
+          return;
+        }
+        res.write(Buffer.from(body.subarray(at, at + 1)));
+        at++;
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          tick();
+        }, spec.trickleMs);
+        timers.add(timer);
+      };
+      hold(res);
+      tick();
+      return;
+    }
+    if (!streaming) {
+      res.end(Buffer.from(body));
+      return;
+    }
+    res.write(Buffer.from(body));
+    hold(res);
+    void streamFiller(res, spec.streamBytes ?? 0);
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -230,6 +388,9 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
     },
     setFailMode(mode: FailMode) {
       failMode = mode;
+    },
+    setHostile(next: HostileDns | undefined) {
+      hostile = next;
     },
     handle: listener,
     close() {

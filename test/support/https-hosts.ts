@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { createTestCa, issueCertificate, issueExpiredCertificate, type IssuedCertificate, type TestCa } from './ca.ts';
+import { createTestCa, issueCertificate, issueExpiredCertificate, issueNotYetValidCertificate, issueSelfSignedCertificate, type IssuedCertificate, type TestCa } from './ca.ts';
 
 /** Which certificate a host presents. */
 export type CertChoice =
@@ -21,9 +21,14 @@ export type CertChoice =
   /** issued by the trusted CA, but for `wrong-name.invalid` */
   | 'wrong-name'
   /** issued by the trusted CA for the host name, expired yesterday */
-  | 'expired';
+  | 'expired'
+  /** issued by the trusted CA for the host name, valid from tomorrow */
+  | 'not-yet-valid'
+  /** for the host name, signed by its own key (no CA at all) */
+  | 'self-signed';
 
-/** What one request gets. Fields combine: delay, then handler | redirect | chunked | static | body. */
+/** What one request gets. Fields combine: delay, then handler | redirect | raw HTTP (rawResponse,
+ *  trickleMs, resetAfterBytes) | chunked | contentLengthBytes | static | body. */
 export interface ResponseSpec {
   /** HTTP status; default 200 (301 with `redirect`). */
   status?: number;
@@ -46,6 +51,19 @@ export interface ResponseSpec {
   static?: string;
   /** Content-Security-Policy header (useful with `static`, e.g. to mimic Gmail's CSP). */
   csp?: string;
+  /** Stream this many filler bytes (`x`) WITH a Content-Length header, as fast as the client
+   *  reads; stops when the client goes away. */
+  contentLengthBytes?: number;
+  /** Write these bytes to the socket as the whole response (status line, headers, body; HTTP/1.1
+   *  framing of your own: lying lengths, HTTP/1.0, garbage), then close the connection. */
+  rawResponse?: string | Uint8Array;
+  /** Slow-loris: send the response (as raw HTTP/1.1, `Connection: close`) one byte every this
+   *  many ms — from the first header byte, or from the first body byte with `trickleFrom: 'body'`. */
+  trickleMs?: number;
+  trickleFrom?: 'headers' | 'body';
+  /** Send the headers and this many body bytes (of a body that claims to be longer), then reset
+   *  the connection. */
+  resetAfterBytes?: number;
   /** Hand the request to another server's request listener (e.g. `DohServer.handle`), so one
    *  port can serve several real names (a DoH resolver beside a webmail). The request is still
    *  recorded; `bytesWritten` stays 0. */
@@ -103,6 +121,9 @@ export interface HttpsHosts {
   set(hostname: string, config: HostConfig): void;
   /** A delay before the headers of every response (added to a host's own delayMs). */
   setDelay(ms: number): void;
+  /** Issues the certificates of every configured exact name now, instead of on first use (a
+   *  suite that starts many hosts at once keeps the issuing CPU out of its timed part). */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -158,6 +179,8 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
       case 'trusted': return issueCertificate(options.ca, names);
       case 'wrong-name': return issueCertificate(options.ca, { dnsNames: ['wrong-name.invalid'] });
       case 'expired': return issueExpiredCertificate(options.ca, names);
+      case 'not-yet-valid': return issueNotYetValidCertificate(options.ca, names);
+      case 'self-signed': return issueSelfSignedCertificate(names);
       case 'other-ca': return issueCertificate(await (otherCa ??= createTestCa('Untrusted Other CA')), names);
     }
   }
@@ -251,6 +274,15 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
       res.end();
       return;
     }
+    if (spec.rawResponse !== undefined || spec.trickleMs !== undefined || spec.resetAfterBytes !== undefined) {
+      await respondRaw(spec, req, res, record, headers);
+      return;
+    }
+    if (spec.contentLengthBytes !== undefined) {
+      res.writeHead(spec.status ?? 200, { 'content-type': spec.contentType ?? 'text/plain; charset=utf-8', 'content-length': String(spec.contentLengthBytes), ...headers });
+      await streamChunked(res, spec.contentLengthBytes, record);
+      return;
+    }
     if (spec.chunkedBytes !== undefined) {
       res.writeHead(spec.status ?? 200, { 'content-type': spec.contentType ?? 'text/plain; charset=utf-8', ...headers });
       await streamChunked(res, spec.chunkedBytes, record);
@@ -268,6 +300,49 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
     });
     res.end(body);
     record.bytesWritten = body.length;
+  }
+
+  /** Writes the response straight to the socket: framing the test controls, byte by byte if asked. */
+  async function respondRaw(spec: ResponseSpec, req: IncomingMessage, res: ServerResponse, record: HostRequest, headers: Record<string, string>): Promise<void> {
+    const socket = req.socket;
+    const body = typeof spec.body === 'string' ? Buffer.from(spec.body) : Buffer.from(spec.body ?? new Uint8Array());
+    let head: Buffer;
+    let payload: Buffer;
+    if (spec.rawResponse !== undefined) {
+      head = Buffer.alloc(0);
+      payload = Buffer.from(spec.rawResponse);
+    } else {
+      const status = spec.status ?? 200;
+      const lines = [
+        `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Status'}`,
+        `content-type: ${spec.contentType ?? 'text/plain; charset=utf-8'}`,
+        `content-length: ${spec.resetAfterBytes !== undefined ? body.length + 1000 : body.length}`,
+        'connection: close',
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      ];
+      head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+      payload = spec.resetAfterBytes !== undefined ? body.subarray(0, spec.resetAfterBytes) : body;
+    }
+    const gone = (): boolean => socket.destroyed || record.aborted;
+    if (spec.trickleMs === undefined) {
+      socket.write(Buffer.concat([head, payload]));
+      record.bytesWritten = payload.length;
+      if (spec.resetAfterBytes !== undefined) socket.resetAndDestroy();
+      else socket.end();
+      return;
+    }
+    const slow = spec.trickleFrom === 'body' ? payload : Buffer.concat([head, payload]);
+    if (spec.trickleFrom === 'body') socket.write(head);
+    const closed = once(res, 'close').catch(() => undefined);
+    for (let i = 0; i < slow.length && !gone(); i++) {
+      socket.write(slow.subarray(i, i + 1));
+      if (spec.trickleFrom === 'body' || i >= head.length) record.bytesWritten++;
+      await Promise.race([new Promise<void>((done) => setTimeout(done, spec.trickleMs)), closed]);
+    }
+    if (!gone()) {
+      if (spec.resetAfterBytes !== undefined) socket.resetAndDestroy();
+      else socket.end();
+    }
   }
 
   async function streamChunked(res: ServerResponse, total: number, record: HostRequest): Promise<void> {
@@ -343,6 +418,10 @@ export async function startHttpsHosts(options: StartHttpsHostsOptions): Promise<
     },
     setDelay(ms) {
       globalDelay = ms;
+    },
+    async warm() {
+      const exact = [...hosts.entries()].filter(([name]) => !name.startsWith('*'));
+      await Promise.all(exact.map(([name, config]) => contextFor(name, config.cert ?? 'trusted')));
     },
     async close() {
       const closed = new Promise<void>((done) => server.close(() => done()));

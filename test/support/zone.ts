@@ -117,24 +117,72 @@ export function checkZone(zone: Zone): void {
   }
 }
 
-function closestZone(zone: Zone, name: string): ZoneApex | undefined {
-  let best: ZoneApex | undefined;
-  for (const z of zone.zones) {
-    const apex = canon(z.apex);
-    if (isAtOrBelow(name, apex) && (!best || apex.length > canon(best.apex).length)) best = z;
+/**
+ * Lookup tables for one zone object, built on first use: a world with thousands of owners (the
+ * hostile corpus) would otherwise scan every owner and zone on every query. Zones are not
+ * mutated after they are handed to the server (setZone takes a new object).
+ */
+interface ZoneIndex {
+  /** Canonical owner -> its record set (the first owner spelled that way wins). */
+  sets: Map<string, RecordSet>;
+  /** Every owner and every ancestor of an owner (empty non-terminals, RFC 8020 s2). */
+  existing: Set<string>;
+  /** Canonical apex -> zone (the first listed wins). */
+  apexes: Map<string, ZoneApex>;
+  servfail: Set<string>;
+  bogus: Set<string>;
+  hang: Set<string>;
+  insecure: string[];
+}
+
+const indexes = new WeakMap<Zone, ZoneIndex>();
+
+function indexOf(zone: Zone): ZoneIndex {
+  let index = indexes.get(zone);
+  if (index) return index;
+  const sets = new Map<string, RecordSet>();
+  const existing = new Set<string>();
+  for (const [owner, set] of Object.entries(zone.records)) {
+    const name = canon(owner);
+    if (!sets.has(name)) sets.set(name, set);
+    const labels = name.split('.');
+    for (let i = 0; i < labels.length; i++) existing.add(labels.slice(i).join('.'));
   }
-  return best;
+  const apexes = new Map<string, ZoneApex>();
+  for (const z of zone.zones) if (!apexes.has(canon(z.apex))) apexes.set(canon(z.apex), z);
+  index = {
+    sets,
+    existing,
+    apexes,
+    servfail: new Set((zone.servfail ?? []).map(canon)),
+    bogus: new Set((zone.bogus ?? []).map(canon)),
+    hang: new Set((zone.hang ?? []).map(canon)),
+    insecure: (zone.insecure ?? []).map(canon),
+  };
+  indexes.set(zone, index);
+  return index;
+}
+
+/** The closest enclosing zone: the longest apex that `name` is at or below. */
+function closestZone(zone: Zone, name: string): ZoneApex | undefined {
+  const { apexes } = indexOf(zone);
+  for (let at = name; ; ) {
+    const found = apexes.get(at);
+    if (found) return found;
+    const dot = at.indexOf('.');
+    if (dot < 0) return undefined;
+    at = at.slice(dot + 1);
+  }
 }
 
 function findSet(zone: Zone, name: string): RecordSet | undefined {
-  for (const [owner, set] of Object.entries(zone.records)) if (canon(owner) === name) return set;
-  return undefined;
+  return indexOf(zone).sets.get(name);
 }
 
 function nameExists(zone: Zone, name: string): boolean {
-  if (zone.zones.some((z) => canon(z.apex) === name)) return true;
-  // An owner at the name, or below it (an empty non-terminal, RFC 8020 s2).
-  return Object.keys(zone.records).some((owner) => isAtOrBelow(canon(owner), name));
+  const index = indexOf(zone);
+  // The apex, an owner at the name, or an owner below it (an empty non-terminal, RFC 8020 s2).
+  return index.apexes.has(name) || index.existing.has(name);
 }
 
 const encoder = new TextEncoder();
@@ -203,10 +251,11 @@ function soaFor(zone: Zone, apex: string): Answer {
 /** What a validating recursive resolver answers for `qname`/`qtype` from this zone data. */
 export function resolveInZone(zone: Zone, qname: string, qtype: string): ZoneAnswer {
   const name = canon(qname);
-  if ((zone.hang ?? []).map(canon).includes(name)) return { kind: 'hang' };
-  const servfail = (zone.servfail ?? []).map(canon);
-  const bogus = (zone.bogus ?? []).map(canon);
-  const insecure = (zone.insecure ?? []).map(canon);
+  const index = indexOf(zone);
+  if (index.hang.has(name)) return { kind: 'hang' };
+  const servfail = index.servfail;
+  const bogus = index.bogus;
+  const insecure = index.insecure;
   const fail = (ede?: number): ZoneAnswer => ({ kind: 'answer', rcode: RCODE.SERVFAIL, authenticData: false, answers: [], authorities: [], ...(ede === undefined ? {} : { ede }) });
 
   const answers: Answer[] = [];
@@ -221,8 +270,8 @@ export function resolveInZone(zone: Zone, qname: string, qtype: string): ZoneAns
       if (answers.length === 0) return { kind: 'answer', rcode: RCODE.NXDOMAIN, authenticData: false, answers: [], authorities: [] };
       return { kind: 'answer', rcode: RCODE.NOERROR, authenticData, answers, authorities: [] };
     }
-    if (z.signed === 'bogus' || bogus.includes(current)) return fail(EDE_DNSSEC_BOGUS);
-    if (servfail.includes(current)) return fail();
+    if (z.signed === 'bogus' || bogus.has(current)) return fail(EDE_DNSSEC_BOGUS);
+    if (servfail.has(current)) return fail();
     authenticData &&= z.signed === true && !insecure.some((cut) => isAtOrBelow(current, cut));
     seen.add(current);
 

@@ -8,7 +8,6 @@ import {
   assessAddresses,
   createCachingResolver,
   createMemoryPolicyCache,
-  domainOfAddressOrDomain,
   SENDERS,
   type Assessment,
   type FetchLike,
@@ -17,7 +16,7 @@ import {
 import { createNodeHttpsFetch, type NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
 import { createResolverForUrls } from '../../node/resolver.ts';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
-import { UsageError, type Io } from '../io.ts';
+import type { Io } from '../io.ts';
 import type { CheckOptions } from './args.ts';
 import { fetchWithDeadline, resolverWithDeadline } from './deadline.ts';
 import { watchReachability } from './reachability.ts';
@@ -33,11 +32,9 @@ export interface CheckContext {
 }
 
 export async function check(options: CheckOptions, context: CheckContext, io: Io): Promise<number> {
-  for (const target of options.targets) {
-    const parsed = domainOfAddressOrDomain(target);
-    // An address literal (user@[192.0.2.1]) is a valid address: the engine reports that no policy applies.
-    if (!parsed.ok && !parsed.literal) throw new UsageError(`${escapeForTerminal(target)}: ${escapeForTerminal(parsed.error.message)}`);
-  }
+  // A malformed address is not a usage error: like every other recipient it gets a row (level
+  // unknown, with the parser's reason), so one bad address in a list loses none of the others
+  // (docs/decisions.md "Bad arguments exit 2").
   const upstream = createCachingResolver(createResolverForUrls(options.resolvers, { doh: context.doh, timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
   const watch = watchReachability(resolverWithDeadline(upstream, context.deadline));
   const resolver = watch.resolver;

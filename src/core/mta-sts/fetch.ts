@@ -5,7 +5,7 @@ import type { Diagnostic, FetchLike } from '../types.ts';
 import { capAtWord } from '../text.ts';
 import { capText, quote } from './limits.ts';
 
-export type PolicyFetchFailureKind = 'not-found' | 'http-status' | 'redirect' | 'content-type' | 'too-large' | 'timeout' | 'network' | 'encoding' | 'certificate';
+export type PolicyFetchFailureKind = 'not-found' | 'http-status' | 'redirect' | 'content-type' | 'too-large' | 'timeout' | 'network' | 'encoding' | 'certificate' | 'content-encoding';
 
 export type PolicyFetchError = Diagnostic & { kind: PolicyFetchFailureKind };
 
@@ -125,6 +125,12 @@ function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetch
         ? 'The policy file has no Content-Type; it must be text/plain (RFC 8461 s3.3).'
         : `The policy file is served as ${quote(contentType)}, not text/plain (RFC 8461 s3.3).`,
     };
+  }
+  // docs/decisions.md "Content coding of the policy file": the body is never inflated, and a body
+  // in any content coding but identity is not the text/plain policy text (RFC 8461 s3.2-3.3).
+  const coding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') {
+    return { kind: 'content-encoding', message: `The policy file is sent with Content-Encoding ${quote(coding)}; it must be plain text (RFC 8461 s3.2).` };
   }
   const length = response.headers.get('content-length');
   if (length !== null && /^\s*\d+\s*$/.test(length) && Number(length) > maxBytes) {

@@ -104,6 +104,17 @@ describe('policy fetch (RFC 8461 s3.3)', () => {
     expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch: none.fetch }))).toBe('content-type');
   });
 
+  it('docs/decisions.md: a body in a content coding other than identity is refused, never inflated or read as text', async () => {
+    for (const coding of ['gzip', 'br', 'deflate', 'GZIP', 'gzip, identity']) {
+      const { fetch } = fakeFetch(() => new Response(POLICY, { headers: { 'content-type': 'text/plain', 'content-encoding': coding } }));
+      expect(failureKind(await fetchMtaStsPolicy('example.com', { fetch })), coding).toBe('content-encoding');
+    }
+    for (const coding of ['identity', ' Identity ']) {
+      const { fetch } = fakeFetch(() => new Response(POLICY, { headers: { 'content-type': 'text/plain', 'content-encoding': coding } }));
+      expect((await fetchMtaStsPolicy('example.com', { fetch })).ok, coding).toBe(true);
+    }
+  });
+
   it('RFC 8461 s3.3: a Content-Length above the cap is refused before reading the body', async () => {
     const body = countingStream(10_000_000, 16_384);
     const { fetch } = fakeFetch(() => textPlain(body.stream, { headers: { 'content-length': '10000000' } }));

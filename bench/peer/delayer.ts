@@ -45,7 +45,7 @@ export async function buildDelayer(dir: string): Promise<string> {
   try {
     await run('gcc', ['-O2', '-Wall', '-o', out, SOURCE, '-lnetfilter_queue', '-lnfnetlink']);
   } catch (error) {
-    throw new Error(`peer bench: gcc could not build the delayer (apt-get install gcc libnetfilter-queue-dev): ${(error as Error).message}`);
+    throw new Error(`peer bench: gcc could not build the delayer (apt-get install gcc libnetfilter-queue-dev): ${(error as Error).message}`, { cause: error });
   }
   return out;
 }

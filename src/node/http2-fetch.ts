@@ -12,8 +12,10 @@
 //   waiting for the shared connection at once; close() destroys connections still being made.
 // - With `proxy`, each connection is an HTTP CONNECT tunnel through it (see proxy.ts).
 // - Concurrency: the server's SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 s5.1.2) is followed by
-//   nghttp2 itself, which queues streams beyond it on the same session (and assumes 100 until
-//   the server's SETTINGS arrive); so no second connection is ever opened for more streams, and
+//   nghttp2 itself, which queues streams beyond it on the same session. Until the server's
+//   SETTINGS arrive it assumes 100, so a first burst may exceed a smaller limit: the server
+//   refuses the excess unprocessed (REFUSED_STREAM) and they are sent again on the same session
+//   (RFC 9113 s8.7), queued by then. No second connection is ever opened for more streams, and
 //   the engine's in-flight limit need not know the server's (docs/decisions.md "Engine").
 // - The body is a pull-based ReadableStream over the HTTP/2 stream (flow control does the
 //   backpressure); cancel() resets that stream only, never the session.
@@ -59,6 +61,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** RST_STREAM error code CANCEL (RFC 9113 s7). */
 const NGHTTP2_CANCEL = 0x8;
+/** RST_STREAM REFUSED_STREAM (RFC 9113 s7): the server did not process the request (s8.7). */
+const NGHTTP2_REFUSED_STREAM = 0x7;
+/** Times one request is sent again after REFUSED_STREAM. */
+const MAX_REFUSED_RETRIES = 3;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -286,7 +292,9 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     return pending;
   }
 
-  const fetchImpl: FetchLike = async (input, init = {}) => {
+  const fetchImpl: FetchLike = (input, init = {}) => send(input, init, 0);
+
+  async function send(input: string, init: RequestInit, refused: number): Promise<Response> {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     if (closed) throw fetchFailed('this fetch was closed');
@@ -314,7 +322,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     const session = conn.session;
     if (session.closed || session.destroyed) {
       connections.delete(url.origin);
-      return fetchImpl(input, init);
+      return send(input, init, refused);
     }
 
     const headers: Record<string, string> = {};
@@ -361,6 +369,14 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       h2.on('error', (error) => {
         if (done) return;
         done = true;
+        if (h2.rstCode === NGHTTP2_REFUSED_STREAM && refused < MAX_REFUSED_RETRIES && !signal?.aborted) {
+          // Streams sent before the server's SETTINGS arrived count against Node's assumed limit
+          // (100), not the server's: one above its SETTINGS_MAX_CONCURRENT_STREAMS is refused
+          // unprocessed, so it is safe to send again (RFC 9113 s8.7); nghttp2 now knows the
+          // limit and queues it on this session.
+          resolvePromise(send(input, init, refused + 1));
+          return;
+        }
         rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
       });
       h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
@@ -392,7 +408,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       });
       if (payload !== undefined) h2.end(payload);
     });
-  };
+  }
 
   const close = (): void => {
     closed = true;

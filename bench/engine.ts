@@ -31,12 +31,12 @@ import {
   assessDomain,
   createAssessor,
   createCachingResolver,
-  createDohResolver,
   createMemoryPolicyCache,
   type AssessDeps,
   type FetchLike,
 } from '../src/core/index.ts';
 import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
+import { createResolverForUrls } from '../src/node/resolver.ts';
 import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import { startRemoteNetwork } from './remote-fetch.ts';
 import { startRemoteWorld, type RemoteWorld } from './remote-world.ts';
@@ -61,7 +61,9 @@ function network(world: RemoteWorld, place: NetworkPlace): Network {
 }
 
 function freshDeps(world: RemoteWorld, net: Network): AssessDeps {
-  const resolver = createCachingResolver(createDohResolver({ urls: [world.dohUrl], fetch: net.doh, timeoutMs: 5_000 }));
+  // As the CLI builds it (src/node/resolver.ts): over an Http2Fetch (engine thread) the DoH
+  // queries skip the WHATWG objects; over the browser-like network the engine's own transport.
+  const resolver = createCachingResolver(createResolverForUrls([world.dohUrl], { doh: net.doh, timeoutMs: 5_000 }));
   return { resolver, fetch: net.policy(), policyCache: createMemoryPolicyCache(), timeoutMs: 5_000 };
 }
 

@@ -25,6 +25,10 @@ export default tseslint.config(
       message: 'src/core stays pure: no browser, extension or Node APIs, no imports from other layers.' }]) },
   { files: ['src/content/**'], rules: restrict([
     { group: ['**/background/**', '**/popup/**', '**/options/**', '**/cli/**', '**/node/**', '**/service/**'], message: 'Content scripts reach the background only through messages.' }]) },
+  // A webmail's folder (src/content/<webmail>/) uses the shared content modules, never another webmail's folder.
+  { files: ['src/content/*/**'], rules: restrict([
+    { group: ['**/background/**', '**/popup/**', '**/options/**', '**/cli/**', '**/node/**', '**/service/**'], message: 'Content scripts reach the background only through messages.' },
+    { regex: '^\\.\\./(?!\\.\\./)[^/]+/', message: 'A webmail adapter never imports another webmail\'s folder.' }]) },
   { files: ['src/popup/**', 'src/options/**', 'src/welcome/**'], rules: restrict([
     { group: ['**/background/**', '**/content/**', '**/cli/**', '**/node/**', '**/service/**'], message: 'UI reaches the background only through messages.' }]) },
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },

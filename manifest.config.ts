@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { defineManifest } from '@crxjs/vite-plugin';
 import pkg from './package.json' with { type: 'json' };
+import { WEBMAILS, type WebmailEntry } from './src/shared/webmails.ts';
 
 export type TargetBrowser = 'chrome' | 'firefox';
 
@@ -14,15 +15,32 @@ const PUBLIC_KEY = readFileSync(new URL('./keys/extension-public-key.txt', impor
 
 export const GECKO_ID = 'intransit@intransit.dev';
 
-/** Supported webmails: where the content script runs (DESIGN.md "Permissions"). */
-export const WEBMAIL_MATCHES = ['https://mail.google.com/*'];
+/** Supported webmails (src/shared/webmails.ts): where the content scripts run (DESIGN.md "Permissions"). */
+export const WEBMAIL_MATCHES = WEBMAILS.flatMap((w) => w.matches);
 /** The default DoH resolvers' hosts (src/shared/settings.ts DEFAULT_RESOLVER_URLS). */
 export const RESOLVER_HOSTS = ['https://cloudflare-dns.com/*', 'https://dns.google/*'];
 /** MTA-STS policies live at https://mta-sts.<any domain>/: only "all sites" covers them. */
 export const POLICY_FETCH_ORIGINS = ['https://*/*'];
 
-/** The Gmail content script, emitted as one standalone file (no loader, no web_accessible_resources). */
-export const CONTENT_SCRIPT = 'src/content/gmail/main.ts';
+type ManifestInput = Extract<Parameters<typeof defineManifest>[0], { manifest_version: 3 }>;
+type ContentScripts = NonNullable<ManifestInput['content_scripts']>;
+
+/** One content script per webmail, each emitted as one standalone file (no loader, no web_accessible_resources). */
+export const CONTENT_SCRIPTS = WEBMAILS.map((w) => w.contentScript);
+
+/** A webmail's content_scripts entry. */
+export function contentScriptEntry(w: WebmailEntry) {
+  return {
+    matches: [...w.matches],
+    js: [w.contentScript],
+    run_at: 'document_idle',
+    all_frames: w.frames.allFrames,
+    // about:blank documents written by the webmail's own page (Outlook's pop-out window): by
+    // the page's origin (match_origin_as_fallback: Chrome 99+, Firefox 128+), and by the
+    // parent or opener for browsers that only know match_about_blank.
+    ...(w.frames.aboutBlank ? { match_about_blank: true, match_origin_as_fallback: true } : {}),
+  };
+}
 
 const ICON_SIZES = [16, 32, 48, 128] as const;
 const appIcons = Object.fromEntries(ICON_SIZES.map((s) => [s, `icons/app-${s}.png`]));
@@ -46,15 +64,21 @@ export function makeManifest(browser: TargetBrowser, testBuild: boolean) {
       browser === 'firefox'
         ? { scripts: ['src/background/main.ts'], type: 'module' }
         : { service_worker: 'src/background/main.ts', type: 'module' },
-    content_scripts: [{ matches: WEBMAIL_MATCHES, js: [CONTENT_SCRIPT], run_at: 'document_idle', all_frames: false }],
+    // crxjs's manifest type predates match_origin_as_fallback; the key is passed through as is.
+    content_scripts: WEBMAILS.map(contentScriptEntry) as ContentScripts,
     permissions: ['storage'],
     host_permissions: [...WEBMAIL_MATCHES, ...RESOLVER_HOSTS, ...(testBuild ? POLICY_FETCH_ORIGINS : [])],
     ...(testBuild ? {} : { optional_host_permissions: POLICY_FETCH_ORIGINS }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            // 128: optional_host_permissions and storage.session in MV3.
-            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+            // 140: data_collection_permissions, Firefox's built-in consent; Firefox for Android has it
+            // from 142. Recipient domains typed into the webmail page leave the browser (to the DNS
+            // resolver, and with permission to the domain's own policy host): that is
+            // `websiteContent`, declared as required because no check works without it
+            // (docs/decisions.md "Presentation": Firefox versions and data declaration).
+            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['websiteContent'] } },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx } from '@crxjs/vite-plugin';
-import { CONTENT_SCRIPT, makeManifest, type TargetBrowser } from './manifest.config.ts';
+import { CONTENT_SCRIPTS, makeManifest, type TargetBrowser } from './manifest.config.ts';
 import { mergeLocaleFragments, type LocaleFragment } from './src/shared/locale-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -50,7 +50,9 @@ function localeBundle(): Plugin {
   };
 }
 
-if (!existsSync(join(ROOT, CONTENT_SCRIPT))) throw new Error(`InTransit build: the content script ${CONTENT_SCRIPT} is missing.`);
+for (const script of CONTENT_SCRIPTS) {
+  if (!existsSync(join(ROOT, script))) throw new Error(`InTransit build: the content script ${script} is missing (src/shared/webmails.ts names it).`);
+}
 
 export default defineConfig({
   plugins: [
@@ -58,15 +60,15 @@ export default defineConfig({
     crx({
       manifest: makeManifest(browser, testBuild),
       browser,
-      // One self-contained script: no loader, so no web_accessible_resources a page could probe.
-      contentScripts: { standaloneFiles: [CONTENT_SCRIPT] },
+      // One self-contained script per webmail: no loader, so no web_accessible_resources a page could probe.
+      contentScripts: { standaloneFiles: CONTENT_SCRIPTS },
     }),
     localeBundle(),
   ],
   build: {
     outDir,
     emptyOutDir: true,
-    target: browser === 'firefox' ? 'firefox128' : 'chrome110',
+    target: browser === 'firefox' ? 'firefox140' : 'chrome110',
     // Extension pages are loaded from the package; no module preload polyfill needed.
     modulePreload: { polyfill: false },
     sourcemap: false,

@@ -50,6 +50,9 @@ export async function buildCli() {
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
     define: { __INTRANSIT_VERSION__: JSON.stringify(pkg.version) },
+    // CommonJS dependencies (the lookup service's @redis/client, rate-limiter-flexible) call
+    // require() for Node's built-ins, which an ES module lacks: give each output file one.
+    banner: { js: "import { createRequire as __intransitCreateRequire } from 'node:module'; const require = __intransitCreateRequire(import.meta.url);" },
     // Less to parse at start-up; names are kept so stack traces stay readable.
     minifySyntax: true,
     minifyWhitespace: true,

@@ -125,6 +125,7 @@ const glyph = {
   check: stroke([[0.28, 0.52], [0.44, 0.68], [0.73, 0.34]], W),
   tilde: stroke(Array.from({ length: 25 }, (_, i) => [0.24 + (0.52 * i) / 24, 0.52 - 0.1 * Math.sin((i / 24) * 2 * Math.PI)]), W),
   exclamation: any(stroke([[0.5, 0.3], [0.5, 0.6]], W), inCircle(0.5, 0.74, 0.07)),
+  exclamation2: any(stroke([[0.38, 0.3], [0.38, 0.58]], 0.11), inCircle(0.38, 0.72, 0.06), stroke([[0.62, 0.3], [0.62, 0.58]], 0.11), inCircle(0.62, 0.72, 0.06)),
   cross: stroke([[0.32, 0.32], [0.68, 0.68]], W),
   cross2: stroke([[0.68, 0.32], [0.32, 0.68]], W),
   bar: inRect(0.24, 0.43, 0.76, 0.57),
@@ -146,16 +147,17 @@ const shape = {
   })),
 };
 
-// Must match src/ui/levels.ts (the badge colours) — a unit test compares them.
+// Colours and glyphs follow the level table, src/shared/level-table.ts (✓ ~ ! !! ✗ ? … –) — a
+// unit test compares the colours.
 export const LEVEL_ICONS = {
   protected: { colour: '#137333', shape: shape.circle, glyph: [glyph.check] },
   required: { colour: '#137333', shape: shape.square, glyph: [glyph.lock] },
   internal: { colour: '#1a5fb4', shape: shape.square, glyph: [glyph.house] },
-  encrypted: { colour: '#8a5a00', shape: shape.circle, glyph: [glyph.tilde] },
+  encrypted: { colour: '#46566a', shape: shape.circle, glyph: [glyph.tilde] },
   unverified: { colour: '#c5410c', shape: shape.triangle, glyph: [glyph.exclamation] },
-  misconfigured: { colour: '#c5221f', shape: shape.diamond, glyph: [glyph.cross, glyph.cross2] },
-  undeliverable: { colour: '#8c1d18', shape: shape.octagon, glyph: [glyph.bar] },
-  unknown: { colour: '#5f6368', shape: shape.circle, glyph: [glyph.question] },
+  misconfigured: { colour: '#c5221f', shape: shape.diamond, glyph: [glyph.exclamation2] },
+  undeliverable: { colour: '#8c1d18', shape: shape.octagon, glyph: [glyph.cross, glyph.cross2] },
+  unknown: { colour: '#8a5a00', shape: shape.circle, glyph: [glyph.question] },
   checking: { colour: '#5f6368', shape: shape.square, glyph: [glyph.dots] },
   // Not checked on purpose (the settings' skip list): grey diamond with a dash.
   skipped: { colour: '#5f6368', shape: shape.diamond, glyph: [glyph.bar] },

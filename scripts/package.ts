@@ -12,7 +12,7 @@
 // the same Node (zlib) version give the same bytes.
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -113,6 +113,20 @@ function git(root: string, args: string[], input?: string): Buffer {
   }
 }
 
+/**
+ * An unpacked source archive: SOURCE-README.md at the root, which is not the top of a git
+ * repository (it may sit inside an unrelated one, e.g. a home directory kept in git).
+ */
+export function isUnpackedSourceArchive(root: string): boolean {
+  if (!existsSync(join(root, 'SOURCE-README.md'))) return false;
+  try {
+    const top = execFileSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return realpathSync(top) !== realpathSync(root);
+  } catch {
+    return true;
+  }
+}
+
 export interface SourceTree {
   commit: string;
   entries: ZipEntry[];
@@ -153,7 +167,8 @@ export function readGitTree(root: string, ref: string): SourceTree {
   return { commit, entries };
 }
 
-function sourceReadme(version: string, commit: string, engines: string): string {
+/** The SOURCE-README.md of the source archive: how to build exactly what the stores received. */
+export function sourceReadme(version: string, commit: string, engines: string): string {
   return `# InTransit ${version}: source code
 
 This archive holds the files git tracks in the InTransit repository at commit
@@ -162,20 +177,28 @@ ${commit}. The extension packages of this release were built from them.
 Requirements: Node.js ${engines} and npm (Linux, macOS or Windows). Nothing else is
 downloaded besides the npm packages pinned in package-lock.json.
 
-To build:
+To build, in the directory this file is in:
 
     npm ci
     npm run build
 
-\`npm run build\` runs vite twice and writes:
+\`npm ci\` also builds the command-line tool (dist/cli); npm may warn that esbuild's
+install script was not run: the build does not need it. \`npm run build\` runs vite twice
+and writes:
 
-- dist/firefox: the Firefox add-on (the contents of intransit-firefox-${version}.zip)
-- dist/chrome: the Chrome extension (the contents of intransit-chrome-${version}.zip,
-  whose manifest.json lacks the \`key\` field)
+- dist/firefox: the Firefox add-on, file for file the contents of
+  intransit-firefox-${version}.zip
+- dist/chrome: the Chrome extension; intransit-chrome-${version}.zip holds the same files,
+  except that its manifest.json has no \`key\` field (the Chrome Web Store assigns its own)
 
-\`npm run package\` then writes the zips into artifacts/. The JavaScript in dist/ is
-bundled and minified by vite, with the settings in vite.config.ts, from the
-TypeScript and Preact TSX in src/; nothing else transforms it.
+To make the two zips from dist/ (into artifacts/):
+
+    npm run package
+
+(Outside a git checkout, such as this archive, it writes the two store zips and no new
+source archive.) The JavaScript in dist/ is bundled and minified by vite, with the
+settings in vite.config.ts, from the TypeScript and Preact TSX in src/; nothing else
+transforms it.
 `;
 }
 
@@ -312,19 +335,24 @@ export async function packageExtension(options: PackageOptions): Promise<Package
   outputs.push({ name: `intransit-chrome-${version}.zip`, data: await deterministicZip(storeEntries, mtime) });
   outputs.push({ name: `intransit-firefox-${version}.zip`, data: await deterministicZip(readTree(firefoxDir), mtime) });
 
-  const source = readGitTree(options.root, options.ref);
-  if (source.entries.some((entry) => entry.path === 'SOURCE-README.md')) {
-    throw new PackageError('SOURCE-README.md is tracked in git; the packager generates it');
-  }
-  source.entries.push({
-    path: 'SOURCE-README.md',
-    data: Buffer.from(sourceReadme(version, source.commit, typeof engines === 'string' ? engines : '20 or newer')),
-  });
-  outputs.push({ name: `intransit-source-${version}.zip`, data: await deterministicZip(source.entries, mtime) });
-  const dirty = git(options.root, ['status', '--porcelain', '--untracked-files=no']).toString().trim();
-  const head = git(options.root, ['rev-parse', 'HEAD']).toString().trim();
-  if (dirty !== '' || head !== source.commit) {
-    warnings.push(`the source archive holds commit ${source.commit.slice(0, 12)}, but the working tree differs from it; dist/ may not be built from that source`);
+  if (isUnpackedSourceArchive(options.root)) {
+    // Building from the source archive, as SOURCE-README.md says: it is the source archive.
+    warnings.push('not a git checkout (an unpacked source archive): the store zips are written, no new source archive');
+  } else {
+    const source = readGitTree(options.root, options.ref);
+    if (source.entries.some((entry) => entry.path === 'SOURCE-README.md')) {
+      throw new PackageError('SOURCE-README.md is tracked in git; the packager generates it');
+    }
+    source.entries.push({
+      path: 'SOURCE-README.md',
+      data: Buffer.from(sourceReadme(version, source.commit, typeof engines === 'string' ? engines : '20 or newer')),
+    });
+    outputs.push({ name: `intransit-source-${version}.zip`, data: await deterministicZip(source.entries, mtime) });
+    const dirty = git(options.root, ['status', '--porcelain', '--untracked-files=no']).toString().trim();
+    const head = git(options.root, ['rev-parse', 'HEAD']).toString().trim();
+    if (dirty !== '' || head !== source.commit) {
+      warnings.push(`the source archive holds commit ${source.commit.slice(0, 12)}, but the working tree differs from it; dist/ may not be built from that source`);
+    }
   }
 
   if (signing) {

@@ -14,6 +14,7 @@ const needs = [
   ['/usr/sbin/unbound', 'unbound'],
   ['/usr/sbin/posttls-finger', 'postfix'],
   ['/usr/bin/kdig', 'knot-dnsutils'],
+  ['/usr/bin/redis-server', 'redis-server'], // the lookup service's multi-instance test
 ];
 const missing = () => needs.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
 let lacking = missing();

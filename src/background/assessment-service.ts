@@ -1,8 +1,9 @@
 // Domain -> Assessment, through src/core, with the hot cache in front and one shared promise per
-// domain in flight (DESIGN.md: concurrent requests for one domain share one promise).
+// domain in flight: concurrent requests for one domain share one promise (docs/architecture.md).
 import type { AssessDeps, Assessment, Reason, SenderCapabilities } from '../core/index.ts';
 import type { AssessmentCache } from './assessment-cache.ts';
 import { t } from '../shared/i18n.ts';
+import { log } from '../shared/log.ts';
 
 export type AssessFn = (domain: string, deps: AssessDeps) => Promise<Assessment>;
 
@@ -88,9 +89,13 @@ export function createAssessmentService(options: {
             result = await assess(domain, deps);
           }
         } catch (error) {
+          log.error('engine.crashed', 'The check of a domain failed inside InTransit.', error);
           result = crashAssessment(domain, error, now());
         }
-        if (started === generation) await cache.set(key, result).catch(() => undefined);
+        // cache.set handles a failed write itself (assessment-cache.ts); anything else is logged.
+        if (started === generation) {
+          await cache.set(key, result).catch((error: unknown) => log.error('cache.write-failed', 'A result could not be cached.', error));
+        }
         return result;
       })().finally(() => {
         if (pending.get(key) === run) pending.delete(key);

@@ -1,8 +1,10 @@
-// The action badge of a tab: the worst level of its active compose as a glyph and a colour, and
-// a title that says it in words (never colour alone).
+// The action badge of a tab: the headline level of its active compose as a glyph and a colour,
+// and a title that says the headline in words (never colour alone). Glyphs, colours and words
+// come from the level table (src/shared/level-table.ts) and the headline (src/shared/headline.ts).
 import type { ComposeSummary } from '../shared/messages.ts';
+import { composeHeadline } from '../shared/headline.ts';
 import { t } from '../shared/i18n.ts';
-import { levelColour, levelGlyph, levelIconPaths, levelName } from '../shared/level-display.ts';
+import { levelColour, levelGlyph, levelIconPaths } from '../shared/level-display.ts';
 
 export interface BadgeView {
   text: string;
@@ -18,22 +20,10 @@ export const DEFAULT_ICON: Record<'16' | '32', string> = { 16: '/icons/app-16.pn
 /** What the badge shows for a tab whose active compose has this summary (null: no compose). */
 export function badgeView(summary: ComposeSummary | null): BadgeView {
   if (summary === null) return { text: '', colour: null, title: t('action_title_default'), icon: null };
-  if (summary.level === null || summary.total === 0) {
-    return { text: '', colour: null, title: t('action_title_no_recipients'), icon: null };
-  }
-  const level = summary.level;
-  const words = levelName(level);
-  let title: string;
-  if (summary.total === 1 && summary.checking === 0) {
-    // One recipient: the level says it all ("all 1 recipients" / "1 of 1" read badly).
-    title = t('action_title_one', [words]);
-  } else if (summary.notProtected === 0) {
-    title = t('action_title_all_ok', [String(summary.total), words]);
-  } else if (summary.checking === summary.total) {
-    title = t('action_title_checking', [String(summary.total)]);
-  } else {
-    title = t('action_title_not_protected', [String(summary.notProtected), String(summary.total), words]);
-  }
+  const headline = composeHeadline(summary);
+  const title = t('action_title_headline', [headline.text]);
+  if (headline.level === null) return { text: '', colour: null, title, icon: null };
+  const level = headline.level;
   return { text: levelGlyph(level), colour: levelColour(level), title, icon: levelIconPaths(level) };
 }
 

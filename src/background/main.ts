@@ -1,25 +1,38 @@
 // The background entry point (Chrome: module service worker; Firefox: event page). Only wiring:
 // every listener is registered synchronously at the top level, as MV3 requires for the browser to
 // wake the worker for that event; the logic lives in the modules it imports.
+// docs/architecture.md describes the runtime contexts and where state lives.
 import browser from 'webextension-polyfill';
 import { assessDomain, createCachingResolver, createDohResolver } from '../core/index.ts';
 import type { Resolver } from '../core/index.ts';
+import { log } from '../shared/log.ts';
 import { isSettingKey } from '../shared/settings.ts';
 import { createAssessmentCache } from './assessment-cache.ts';
 import { createAssessmentService } from './assessment-service.ts';
 import type { ActionApi } from './badge.ts';
 import { createController } from './controller.ts';
-import { createPolicyCache } from './policy-cache.ts';
+import { persistLog } from './log-store.ts';
+import { createSwitchablePolicyCache } from './policy-cache.ts';
 import { createPolicyPermission } from './policy-permission.ts';
 import { createRouter, type SenderLike } from './router.ts';
 import { createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, senderForSettings } from './settings-runtime.ts';
 import { memoryArea, type KeyValueArea } from './storage-area.ts';
 
 const WELCOME_PAGE = 'src/welcome/index.html';
+/** The welcome page's permission section (the flow "policy not checked — allow" opens). */
+const WELCOME_ALLOW = `${WELCOME_PAGE}#allow`;
 
 // storage.session: Chrome 102+, Firefox 115+. The fallback keeps the extension working (without
 // surviving a restart) on anything older.
 const session: KeyValueArea = (browser.storage as { session?: KeyValueArea }).session ?? memoryArea();
+
+// The log survives worker restarts in storage.session (memory only) for the diagnostics export.
+persistLog(log, session);
+
+/** Background work started from a listener: its failure is logged, never lost. */
+function background(code: string, what: string, work: Promise<unknown>): void {
+  work.catch((error: unknown) => log.error(code, what, error));
+}
 
 const fetchFn = globalThis.fetch.bind(globalThis);
 
@@ -46,7 +59,10 @@ function currentResolver(): Resolver & { clear(): void } {
 }
 
 const permission = createPolicyPermission(browser.permissions);
-const policyCache = createPolicyCache(browser.storage.local);
+// On disk (storage.local) or in memory (storage.session) as the setting `policyCache` says.
+const policyCache = createSwitchablePolicyCache({ disk: browser.storage.local, memory: session }, 'disk');
+const policyCacheReady = settingsReady.then((applied) => policyCache.setMode(applied.settings.policyCache));
+background('policy-cache.switch-failed', 'Moving the MTA-STS policy cache as the settings say failed.', policyCacheReady);
 const assessmentCache = createAssessmentCache(session);
 
 const service = createAssessmentService({
@@ -54,6 +70,7 @@ const service = createAssessmentService({
   cache: assessmentCache,
   async deps() {
     const applied = await settingsReady.then(() => settingsRuntime.latest());
+    await policyCacheReady.catch(() => undefined);
     // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
     const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
     return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
@@ -68,23 +85,42 @@ const controller = createController({
   session,
   service,
   action: browser.action as unknown as ActionApi,
-  async sendToTab(tabId, message) {
-    await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+  async sendToTab(tabId, message, frameId) {
+    await browser.tabs.sendMessage(tabId, message, { frameId });
   },
   async tabUrl(tabId) {
     try {
       return (await browser.tabs.get(tabId)).url;
     } catch {
-      return null;
+      return null; // the tab is gone
     }
   },
   hasPolicyPermission: () => permission.granted(),
-  senderFor: (provider) => senderForSettings(settingsRuntime.latest(), provider),
+  senderFor: (webmail) => senderForSettings(settingsRuntime.latest(), webmail),
   manualSender: () => settingsRuntime.latest().settings.senderEnforces ?? undefined,
   rules: () => domainRules(settingsRuntime.latest()),
+  settingsReady,
   clearDnsCache: () => currentResolver().clear(),
   clearPolicyCache: () => policyCache.clear(),
-  init: () => Promise.all([assessmentCache.load(), settingsReady]).then(() => undefined),
+  init: () => assessmentCache.load(),
+  makeRoom: () => assessmentCache.makeRoom(),
+  async openPermissionFlow() {
+    await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_ALLOW) });
+  },
+  async diagnostics() {
+    const cache = assessmentCache.stats();
+    return {
+      log: log.entries(),
+      storage: {
+        assessmentsStored: cache.stored,
+        assessmentsMemoryOnly: cache.memoryOnly,
+        sessionWriteFailures: cache.writeFailures,
+        sessionWritesRecovered: cache.writesRecovered,
+        policyCache: policyCache.mode(),
+        policiesStored: await policyCache.count().catch(() => 0),
+      },
+    };
+  },
 });
 
 const router = createRouter(
@@ -93,10 +129,10 @@ const router = createRouter(
 );
 browser.runtime.onMessage.addListener((message: unknown, sender: SenderLike) => router(message, sender));
 
-browser.tabs.onRemoved.addListener((tabId) => void controller.tabRemoved(tabId));
-browser.tabs.onReplaced.addListener((_added, removed) => void controller.tabRemoved(removed));
+browser.tabs.onRemoved.addListener((tabId) => background('tabs.closed-failed', 'Forgetting a closed tab failed.', controller.tabRemoved(tabId)));
+browser.tabs.onReplaced.addListener((_added, removed) => background('tabs.closed-failed', 'Forgetting a replaced tab failed.', controller.tabRemoved(removed)));
 browser.tabs.onUpdated.addListener((tabId, change) => {
-  if (change.url !== undefined) void controller.tabNavigated(tabId, change.url);
+  if (change.url !== undefined) background('tabs.navigated-failed', 'Following a tab that navigated failed.', controller.tabNavigated(tabId, change.url));
 });
 
 async function permissionChanged(): Promise<void> {
@@ -108,19 +144,22 @@ async function permissionChanged(): Promise<void> {
 /** Settings changed in storage.sync or storage.managed: apply them to open composes at once. */
 async function settingsChanged(): Promise<void> {
   const changed = await settingsRuntime.reload();
+  if (changed.includes('policyCache')) await policyCache.setMode(settingsRuntime.latest().settings.policyCache);
   if (changed.some((k) => LOOKUP_KEYS.includes(k))) await controller.invalidateAll();
   else if (changed.length > 0) await controller.refreshAll();
 }
-browser.permissions.onAdded.addListener(() => void permissionChanged());
-browser.permissions.onRemoved.addListener(() => void permissionChanged());
+browser.permissions.onAdded.addListener(() => background('permissions.apply-failed', 'Applying a changed permission failed.', permissionChanged()));
+browser.permissions.onRemoved.addListener(() => background('permissions.apply-failed', 'Applying a changed permission failed.', permissionChanged()));
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'managed' || (area === 'sync' && Object.keys(changes).some(isSettingKey))) void settingsChanged();
+  if (area === 'managed' || (area === 'sync' && Object.keys(changes).some(isSettingKey))) {
+    background('settings.apply-failed', 'Applying changed settings failed.', settingsChanged());
+  }
 });
 
 browser.runtime.onInstalled.addListener(({ reason }) => {
-  if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) });
+  if (reason === 'install') background('welcome.open-failed', 'The welcome page could not be opened.', browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) }));
 });
 
 // A new worker (first start or a restart mid-compose) picks up the persisted composes.
-void controller.resume();
+background('background.resume-failed', 'Resuming the open compose windows after a restart failed.', controller.resume());

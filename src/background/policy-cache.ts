@@ -1,7 +1,14 @@
-// MTA-STS policies in storage.local (RFC 8461 s5.1: a sender caches a policy for its max_age and
-// uses the cached policy when a refresh fails; s3.3: a new policy id means fetch again, which the
-// engine decides). Only the policy domain and its published policy are stored, never an address.
+// The MTA-STS policy cache (RFC 8461 s5.1: a sender caches a policy for its max_age and uses the
+// cached policy when a refresh fails — what lets MTA-STS resist a downgrade; s3.3: a new policy id
+// means fetch again, which the engine decides). Each entry is keyed `mtasts:<policy domain>` and
+// holds that domain's published policy, never an address.
+//
+// Where it lives is the setting `policyCache`: 'disk' (default) is storage.local, so recipients'
+// domains stay on disk until their policies expire (at most a year) or the person clears the cache
+// on the options page; 'memory' is storage.session, gone when the browser closes. PRIVACY.md and
+// the welcome page say so.
 import type { CachedPolicy, PolicyCache } from '../core/index.ts';
+import type { PolicyCacheMode } from '../shared/settings.ts';
 import type { KeyValueArea } from './storage-area.ts';
 
 export type { CachedPolicy, PolicyCache };
@@ -21,7 +28,14 @@ function isCachedPolicy(v: unknown): v is CachedPolicy {
 
 export const POLICY_KEY_PREFIX = PREFIX;
 
-export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntries = MAX_POLICIES } = {}): PolicyCache & { clear(): Promise<void> } {
+export interface StoredPolicyCache extends PolicyCache {
+  /** Options page "clear cache": every stored policy goes. */
+  clear(): Promise<void>;
+  /** How many policies are stored (the diagnostics export counts, never lists). */
+  count(): Promise<number>;
+}
+
+export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntries = MAX_POLICIES } = {}): StoredPolicyCache {
   /** domain -> expiresAt of what is stored; read lazily once. */
   let index: Map<string, number> | null = null;
   async function getIndex(): Promise<Map<string, number>> {
@@ -63,11 +77,41 @@ export function createPolicyCache(area: KeyValueArea, { now = Date.now, maxEntri
       (await getIndex()).delete(domain);
       await area.remove(PREFIX + domain);
     },
-    /** Options page "clear cache": every stored policy goes. */
     async clear() {
       const stored = Object.keys(await area.get(null)).filter((k) => k.startsWith(PREFIX));
       index = new Map();
       await area.remove(stored);
+    },
+    async count() {
+      return (await getIndex()).size;
+    },
+  };
+}
+
+export interface SwitchablePolicyCache extends StoredPolicyCache {
+  mode(): PolicyCacheMode;
+  /** Follows the setting: switching to 'memory' deletes every policy kept on disk. */
+  setMode(mode: PolicyCacheMode): Promise<void>;
+}
+
+/** The policy cache on disk (storage.local) or in memory (storage.session), as the setting says. */
+export function createSwitchablePolicyCache(areas: { disk: KeyValueArea; memory: KeyValueArea }, initial: PolicyCacheMode = 'disk', options: { now?: () => number } = {}): SwitchablePolicyCache {
+  const disk = createPolicyCache(areas.disk, options);
+  const memory = createPolicyCache(areas.memory, options);
+  let mode = initial;
+  const current = (): StoredPolicyCache => (mode === 'memory' ? memory : disk);
+  return {
+    get: (domain) => current().get(domain),
+    set: (domain, entry) => current().set(domain, entry),
+    delete: (domain) => current().delete(domain),
+    async clear() {
+      await Promise.all([disk.clear(), memory.clear()]);
+    },
+    count: () => current().count(),
+    mode: () => mode,
+    async setMode(next) {
+      mode = next;
+      if (next === 'memory') await disk.clear();
     },
   };
 }

@@ -1,5 +1,5 @@
 // The optional "all sites" host permission that MTA-STS policy fetches need (the policy lives at
-// https://mta-sts.<recipient domain>/, DESIGN.md "Permissions"). Without it the engine gets no
+// https://mta-sts.<recipient domain>/, docs/architecture.md "Permissions"). Without it the engine gets no
 // fetch and says "policy not checked".
 import type { Permissions } from 'webextension-polyfill';
 

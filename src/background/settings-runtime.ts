@@ -6,7 +6,7 @@
 // threshold, sender) — changes apply live, with no reload of anything.
 import type { Reason, SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
-import type { ProviderId } from '../shared/messages.ts';
+import type { WebmailId } from '../shared/messages.ts';
 import {
   changedSettingKeys, mergeSettings, readSettings, resolverPermissionIssue, splitResolversByPermission,
   type ReadableArea, type SettingIssue, type SettingsSnapshot,
@@ -87,11 +87,11 @@ export type SettingsRuntime = ReturnType<typeof createSettingsRuntime>;
 /** The controller's view of the settings. */
 export function domainRules(applied: AppliedSettings): DomainRules {
   const { settings } = applied;
-  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow };
+  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow, policyFetch: settings.policyFetch };
 }
 
-export function senderForSettings(applied: AppliedSettings, provider: ProviderId): SenderCapabilities | undefined {
-  return senderFor(provider, applied.settings.senderEnforces);
+export function senderForSettings(applied: AppliedSettings, webmail: WebmailId): SenderCapabilities | undefined {
+  return senderFor(webmail, applied.settings.senderEnforces);
 }
 
 /** Why nothing may be looked up, or null when a permitted resolver exists. */

@@ -1,6 +1,7 @@
 // The subcommands of `intransit`. Each is one module, loaded only when its command runs (the
 // bundle puts each in its own chunk), so `--version`, `--help` and one command never pay for the
 // others. A new subcommand is one entry here plus its module exporting run(args, io).
+import { SERVE_USAGE } from '../service/options.ts';
 import type { CommandModule } from './io.ts';
 
 export interface CommandEntry {
@@ -15,7 +16,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'check',
-    synopsis: 'intransit check <address-or-domain>... [--json] [--resolver URL]... [--timeout MS] [--sender ID]',
+    synopsis: 'intransit check <address-or-domain>... [--json] [--resolver URL]... [--timeout MS] [--sender ID] [--service URL [--token T]]',
     help: `check        Says, per recipient domain, whether mail to it will be encrypted and whether that is
              enforced (MTA-STS, DANE), from DNS-over-HTTPS and the domain's MTA-STS policy file.
   --json              JSON output: an array of assessments
@@ -26,6 +27,9 @@ export const COMMANDS: readonly CommandEntry[] = [
                       reported as unknown
   --sender ID         what your sending provider enforces: gmail (MTA-STS), microsoft (MTA-STS
                       and DANE), yahoo or none (neither). Default: unknown ("if your provider …")
+  --service URL       ask the organisation's lookup service (intransit serve) instead of checking
+                      here; only the domains are sent, never the addresses
+  --token T           the service's organisation token (default: INTRANSIT_TOKEN)
   Environment: HTTPS_PROXY (an http:// proxy for HTTP CONNECT), NO_PROXY (hosts to reach directly).
   Exit codes: 0 every domain protected or encrypted; 1 at least one unverified, misconfigured or
   undeliverable; 3 at least one could not be checked (unknown); 2 bad arguments.`,
@@ -38,6 +42,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   --json              JSON output: the parse result
   Exit codes: 0 valid (warnings may be printed); 1 invalid; 2 bad arguments or unreadable file.`,
     load: () => import('./lint-policy.ts'),
+  },
+  {
+    name: 'serve',
+    synopsis: 'intransit serve [--listen HOST:PORT] [--resolver URL]... [--redis URL] [--tokens-file FILE] [...]',
+    help: `serve        ${SERVE_USAGE.replace(/^intransit serve \[options\]\n\s*/, '')}`,
+    load: () => import('./serve.ts'),
   },
 ];
 

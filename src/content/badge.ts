@@ -1,53 +1,69 @@
-// The inline badge shown in each compose (webmail.md §7.4). It lives in a closed shadow root
-// (no CSS bleed either way; the page cannot read it), is built with createElement/textContent
-// only (Gmail enforces Trusted Types), has a fixed height so nothing below it moves when its
-// text changes, never takes focus by itself, and keeps its key events away from the page.
+// The inline badge shown in each compose (docs/architecture.md "Content script"). It lives in a
+// closed shadow root (no CSS bleed either way; the page cannot read it), and every piece of its
+// state — level, tone, theme — is kept inside that root, never on the host element the page can
+// see and restyle. It is built with createElement/textContent only (Gmail enforces Trusted
+// Types), has a fixed height so nothing below it moves when its text changes, never takes focus
+// by itself, and keeps its key events away from the page.
+//
+// What it says comes from the level table (glyph, tone, words) and the compose headline
+// (src/shared/headline.ts), the same words the toolbar button and the popup use.
 import type { BgComposeVerdicts, DisplayLevel } from '../shared/messages.ts';
+import { composeHeadline, isProblem } from '../shared/headline.ts';
 import { t } from '../shared/i18n.ts';
+import { levelAdvice, levelGlyph, levelMeaning, levelName } from '../shared/level-display.ts';
+import { byRank, type Tone } from '../shared/level-table.ts';
+import { MAX_RECIPIENTS } from '../shared/limits.ts';
 import type { BadgeAnchor } from './adapter.ts';
 import { OWN_ATTR } from './own.ts';
 
-/** Never colour alone: each level has a glyph (and its label in text). */
-const GLYPH: Record<DisplayLevel, string> = {
-  internal: '\u2713', // ✓
-  required: '\u2713',
-  protected: '\u2713',
-  encrypted: '\u25D0', // ◐ half: encrypted, not guaranteed
-  unverified: '\u26A0', // ⚠
-  misconfigured: '\u26A0',
-  undeliverable: '\u2715', // ✕
-  unknown: '?',
-  checking: '\u25CC', // ◌ dotted circle: not known yet
-  skipped: '\u2013', // – en dash: not checked on purpose (settings' skip list)
-};
-
 const MAX_DETAIL_ROWS = 100;
 const BAR_HEIGHT_PX = 24;
+/** The details panel's height when there is room; less when the viewport has less. */
+const PANEL_MAX_PX = 260;
+const PANEL_MIN_PX = 96;
 
+// Tones: good (green), calm (neutral: likely encrypted), caution (amber), danger (red), neutral
+// (grey). Each in a light and a dark variant, chosen from the page's own background.
 const STYLE = `
-:host { all: initial; display: block; position: relative; height: ${BAR_HEIGHT_PX}px; contain: layout style;
-  font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #202124; z-index: 2; }
+:host { all: initial; display: block; position: relative; height: ${BAR_HEIGHT_PX}px; contain: layout style; z-index: 2; }
+.badge { --bg: #f1f3f4; --fg: #3c4043; --muted: #5f6368; --link: #0b57d0; --panel-bg: #fff; --panel-fg: #202124; --rule: #e3e5e8; --focus: #0b57d0;
+  position: relative; font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
+.badge[data-theme="dark"] { --bg: #303134; --fg: #e8eaed; --muted: #bdc1c6; --link: #8ab4f8; --panel-bg: #202124; --panel-fg: #e8eaed; --rule: #3c4043; --focus: #8ab4f8; }
+.badge[data-tone="good"] { --bg: #e6f4ea; --fg: #0d652d; }
+.badge[data-tone="calm"] { --bg: #e4ecf5; --fg: #2f3f52; }
+.badge[data-tone="caution"] { --bg: #fef7e0; --fg: #7a4f01; }
+.badge[data-tone="danger"] { --bg: #fce8e6; --fg: #a50e0e; }
+.badge[data-theme="dark"][data-tone="good"] { --bg: #0f3d1f; --fg: #a8dab5; }
+.badge[data-theme="dark"][data-tone="calm"] { --bg: #2a3441; --fg: #c9d6e3; }
+.badge[data-theme="dark"][data-tone="caution"] { --bg: #43300a; --fg: #fdd663; }
+.badge[data-theme="dark"][data-tone="danger"] { --bg: #4a1714; --fg: #f6aea9; }
 .bar { display: flex; align-items: center; gap: 6px; height: ${BAR_HEIGHT_PX}px; box-sizing: border-box;
-  padding: 0 8px; overflow: hidden; white-space: nowrap; background: #f1f3f4; border-radius: 4px; }
+  padding: 0 4px 0 8px; overflow: hidden; white-space: nowrap; background: var(--bg); color: var(--fg); border-radius: 4px; }
 .status { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
-.glyph { display: inline-block; width: 1.2em; text-align: center; font-weight: bold; }
-.name { color: #5f6368; margin-right: 4px; }
-.level { font-weight: 600; margin-right: 4px; }
-button { all: unset; cursor: pointer; padding: 0 6px; border-radius: 3px; color: #1a0dab; text-decoration: underline; }
-button:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
-.panel { position: absolute; left: 0; right: 0; top: ${BAR_HEIGHT_PX}px; max-height: 240px; overflow: auto;
-  background: #fff; border: 1px solid #dadce0; border-radius: 4px; box-shadow: 0 2px 6px rgba(0,0,0,.2);
+.glyph { display: inline-block; min-width: 1.2em; text-align: center; font-weight: bold; }
+.name { opacity: .8; margin-right: 4px; }
+.headline { font-weight: 600; }
+button { all: unset; cursor: pointer; flex: none; padding: 0 6px; border-radius: 3px; color: var(--fg); }
+button:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+button .label { text-decoration: underline; text-underline-offset: 2px; }
+/* The caret is an inline-block, so the label's underline never runs under it. */
+.caret { display: inline-block; width: 1em; text-align: center; text-decoration: none; }
+button[aria-expanded="true"] .caret { transform: rotate(90deg); }
+@media (prefers-reduced-motion: no-preference) { .caret { transition: transform .1s; } }
+.allow[hidden], .panel[hidden] { display: none; }
+.panel { position: absolute; left: 0; right: 0; top: ${BAR_HEIGHT_PX + 2}px; max-height: ${PANEL_MAX_PX}px; overflow: auto; box-sizing: border-box;
+  background: var(--panel-bg); color: var(--panel-fg); border: 1px solid var(--rule); border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,.25);
   padding: 6px 8px; white-space: normal; z-index: 10; }
-.panel[hidden] { display: none; }
+.panel[data-side="above"] { top: auto; bottom: ${BAR_HEIGHT_PX + 2}px; }
+.advice { margin: 0 0 6px; font-weight: 600; }
 ul { list-style: none; margin: 0; padding: 0; }
-li { padding: 3px 0; border-bottom: 1px solid #f1f3f4; }
+li { padding: 3px 0; border-bottom: 1px solid var(--rule); }
+li:last-child { border-bottom: none; }
+.row-level { font-weight: 600; }
+li > .glyph { margin-right: 4px; }
 .address { font-weight: 600; word-break: break-all; }
-.summary { color: #3c4043; }
-.caveat { color: #5f6368; margin: 6px 0 0; }
-:host([data-level="protected"]) .bar, :host([data-level="internal"]) .bar, :host([data-level="required"]) .bar { background: #e6f4ea; color: #0d652d; }
-:host([data-level="encrypted"]) .bar { background: #e8f0fe; color: #174ea6; }
-:host([data-level="unverified"]) .bar { background: #fef7e0; color: #7a4f01; }
-:host([data-level="misconfigured"]) .bar, :host([data-level="undeliverable"]) .bar { background: #fce8e6; color: #a50e0e; }
+.meaning { color: var(--panel-fg); opacity: .85; }
+.caveat { color: var(--muted); margin: 6px 0 0; }
 `;
 
 function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -57,21 +73,27 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, classN
   return node;
 }
 
-export function levelLabel(level: DisplayLevel): string {
-  return t(`content_level_${level}`);
+/** Relative luminance of a CSS rgb()/rgba() colour; null for transparent or unreadable. */
+function luminance(colour: string): number | null {
+  const m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/.exec(colour.trim());
+  if (!m) return null;
+  const alpha = m[4] === undefined ? 1 : m[4].endsWith('%') ? Number.parseFloat(m[4]) / 100 : Number(m[4]);
+  if (alpha < 0.5) return null;
+  const [r, g, b] = [m[1], m[2], m[3]].map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** The count sentence: "2 of 5 recipients not protected", "all 3 recipients", … */
-export function countText(v: BgComposeVerdicts['summary']): string {
-  let text: string;
-  if (v.notProtected > 0) {
-    // One recipient: the level before the count already says it ("Misconfigured: 1 recipient").
-    text = v.total === 1 ? t('content_count_one') : t('content_count_not_protected', [String(v.notProtected), String(v.total)]);
-  } else {
-    text = v.total === 1 ? t('content_count_one') : t('content_count_all', [String(v.total)]);
+/** Whether the page around `node` is dark: the first opaque background up the tree decides. */
+export function isDarkAround(node: Element | null): boolean {
+  const view = node?.ownerDocument.defaultView;
+  for (let el = node; el && view; el = el.parentElement) {
+    const lum = luminance(view.getComputedStyle(el).backgroundColor);
+    if (lum !== null) return lum < 0.3;
   }
-  if (v.checking > 0 && v.level !== 'checking') text += ` ${t('content_count_still_checking', [String(v.checking)])}`;
-  return text;
+  return false;
 }
 
 export class Badge {
@@ -79,13 +101,18 @@ export class Badge {
   /** The closed shadow root; kept here (not reachable from the page) for rendering and tests. */
   readonly shadow: ShadowRoot;
   private readonly doc: Document;
+  /** Holds the state (data-level, data-tone, data-theme) inside the closed root. */
+  private readonly root: HTMLElement;
   private readonly glyph: HTMLElement;
-  private readonly level: HTMLElement;
-  private readonly count: HTMLElement;
+  private readonly headline: HTMLElement;
+  private readonly allow: HTMLButtonElement;
   private readonly toggle: HTMLButtonElement;
   private readonly panel: HTMLElement;
+  private readonly advice: HTMLElement;
   private readonly list: HTMLUListElement;
   private verdicts: BgComposeVerdicts | null = null;
+  /** Called when the person clicks "policy not checked — allow". */
+  onAllowPolicyChecks: (() => void) | null = null;
 
   constructor(doc: Document) {
     this.doc = doc;
@@ -94,30 +121,46 @@ export class Badge {
     this.shadow = this.host.attachShadow({ mode: 'closed' });
     const style = el(doc, 'style');
     style.textContent = STYLE;
+    this.root = el(doc, 'div', 'badge');
     const bar = el(doc, 'div', 'bar');
     const status = el(doc, 'div', 'status');
     status.setAttribute('role', 'status');
     status.setAttribute('aria-live', 'polite');
     this.glyph = el(doc, 'span', 'glyph');
     this.glyph.setAttribute('aria-hidden', 'true');
-    this.level = el(doc, 'span', 'level');
-    this.count = el(doc, 'span', 'count');
-    status.append(this.glyph, el(doc, 'span', 'name', t('content_badge_name')), this.level, this.count);
-    this.toggle = el(doc, 'button', 'toggle', t('content_details_show'));
+    this.headline = el(doc, 'span', 'headline');
+    status.append(this.glyph, el(doc, 'span', 'name', t('content_badge_name')), this.headline);
+
+    this.allow = el(doc, 'button', 'allow');
+    this.allow.type = 'button';
+    this.allow.hidden = true;
+    this.allow.append(el(doc, 'span', 'label', t('headline_policy_allow')));
+    this.allow.addEventListener('click', (event) => {
+      event.preventDefault();
+      this.onAllowPolicyChecks?.();
+    });
+
+    this.toggle = el(doc, 'button', 'toggle');
     this.toggle.type = 'button';
     this.toggle.setAttribute('aria-expanded', 'false');
     this.toggle.setAttribute('aria-controls', 'intransit-details');
+    const caret = el(doc, 'span', 'caret', '\u25B8'); // ▸, turned down when open
+    caret.setAttribute('aria-hidden', 'true');
+    this.toggle.append(caret, el(doc, 'span', 'label', t('content_details_show')));
     this.toggle.addEventListener('click', (event) => {
       event.preventDefault();
       this.setExpanded(this.panel.hidden);
     });
-    bar.append(status, this.toggle);
+    bar.append(status, this.allow, this.toggle);
+
     this.panel = el(doc, 'div', 'panel');
     this.panel.id = 'intransit-details';
     this.panel.hidden = true;
+    this.advice = el(doc, 'p', 'advice');
     this.list = el(doc, 'ul');
-    this.panel.append(this.list, el(doc, 'p', 'caveat', t('content_details_caveat')));
-    this.shadow.append(style, bar, this.panel);
+    this.panel.append(this.advice, this.list, el(doc, 'p', 'caveat', t('content_details_caveat')));
+    this.root.append(bar, this.panel);
+    this.shadow.append(style, this.root);
     // Gmail handles keys at compose level (InboxSDK blockAndReemitKeyboardEvents): keep ours in.
     for (const type of ['keydown', 'keyup', 'keypress']) {
       this.host.addEventListener(type, (event) => {
@@ -134,66 +177,115 @@ export class Badge {
     if (anchor.before === this.host) return;
     if (this.host.parentNode === anchor.parent && this.host.nextSibling === anchor.before) return;
     anchor.parent.insertBefore(this.host, anchor.before);
+    this.root.dataset.theme = isDarkAround(anchor.parent) ? 'dark' : 'light';
   }
 
   get mounted(): boolean {
     return this.host.isConnected;
   }
 
+  /** The level the bar shows (inside the closed root; tests and the e2e read it through the root). */
+  get level(): string | undefined {
+    return this.root.dataset.level;
+  }
+
   showChecking(): void {
-    this.setBar('checking', levelLabel('checking'), '');
+    this.verdicts = null;
+    this.setBar('checking', 'neutral', t('level_checking_name'));
+    this.renderDetails();
   }
 
   showEmpty(): void {
     this.verdicts = null;
-    this.setBar(null, '', t('content_badge_empty'));
-    this.renderList();
+    this.setBar(null, 'neutral', t('headline_empty'));
+    this.renderDetails();
   }
 
   showNoFields(): void {
     this.verdicts = null;
-    this.setBar('unknown', `${levelLabel('unknown')}:`, t('content_badge_no_fields'));
-    this.renderList();
+    this.setBar('unknown', 'caution', t('headline_no_fields'));
+    this.renderDetails();
+  }
+
+  /** More recipients than InTransit checks: said at once, nothing is looked up. */
+  showTooMany(): void {
+    this.verdicts = null;
+    this.setBar('unknown', 'caution', t('headline_too_many', [String(MAX_RECIPIENTS)]));
+    this.renderDetails();
+  }
+
+  /** The background refused this compose's list (a bug; logged): never "checking" forever. */
+  showRejected(): void {
+    this.verdicts = null;
+    this.setBar('unknown', 'caution', t('headline_rejected'));
+    this.renderDetails();
   }
 
   showVerdicts(v: BgComposeVerdicts): void {
     this.verdicts = v;
-    if (v.summary.level === null || v.summary.total === 0) this.setBar(null, '', t('content_badge_empty'));
-    else if (v.summary.level === 'checking') this.setBar('checking', levelLabel('checking'), '');
-    else this.setBar(v.summary.level, `${levelLabel(v.summary.level)}:`, countText(v.summary));
-    if (!this.panel.hidden) this.renderList();
+    const headline = composeHeadline(v.summary);
+    this.setBar(headline.level, headline.tone, headline.text, v.summary.policyNotChecked);
+    if (!this.panel.hidden) this.renderDetails();
   }
 
   destroy(): void {
     this.host.remove();
   }
 
-  private setBar(level: DisplayLevel | null, label: string, count: string): void {
-    if (level === null) this.host.removeAttribute('data-level');
-    else this.host.setAttribute('data-level', level);
-    this.glyph.textContent = level === null ? '' : GLYPH[level];
+  private setBar(level: DisplayLevel | null, tone: Tone, text: string, allow = false): void {
+    if (level === null) delete this.root.dataset.level;
+    else this.root.dataset.level = level;
+    this.root.dataset.tone = tone;
+    const glyph = level === null ? '' : levelGlyph(level);
+    if (this.glyph.textContent !== glyph) this.glyph.textContent = glyph;
     // Only touch text that changed, so screen readers announce real changes only.
-    if (this.level.textContent !== label) this.level.textContent = label;
-    if (this.count.textContent !== count) this.count.textContent = count;
+    if (this.headline.textContent !== text) this.headline.textContent = text;
+    this.allow.hidden = !allow;
   }
 
   private setExpanded(expanded: boolean): void {
-    if (expanded) this.renderList();
+    if (expanded) {
+      this.renderDetails();
+      this.placePanel();
+    }
     this.panel.hidden = !expanded;
     this.toggle.setAttribute('aria-expanded', String(expanded));
-    this.toggle.textContent = t(expanded ? 'content_details_hide' : 'content_details_show');
   }
 
-  private renderList(): void {
+  /**
+   * Opens the panel where there is room: below the bar, or above it when the compose is docked
+   * at the bottom of the window (Gmail's popup compose) and the space below is short.
+   */
+  private placePanel(): void {
+    const view = this.doc.defaultView;
+    if (!view) return;
+    const rect = this.host.getBoundingClientRect();
+    const below = view.innerHeight - rect.bottom - 8;
+    const above = rect.top - 8;
+    const side = below >= PANEL_MAX_PX || below >= above ? 'below' : 'above';
+    this.panel.dataset.side = side;
+    const room = side === 'below' ? below : above;
+    this.panel.style.maxHeight = `${Math.max(PANEL_MIN_PX, Math.min(PANEL_MAX_PX, Math.floor(room)))}px`;
+  }
+
+  private renderDetails(): void {
     const doc = this.doc;
+    const v = this.verdicts;
+    // What to do, in one sentence, for a compose that needs attention or is only likely encrypted.
+    const level = v?.summary.level ?? null;
+    const advise = v !== null && level !== null && level !== 'checking' && (isProblem(v.summary) || level === 'encrypted');
+    this.advice.textContent = advise && level !== null ? levelAdvice(level) : '';
+    this.advice.hidden = !advise;
+
     const rows: HTMLElement[] = [];
-    const verdicts = this.verdicts?.recipients ?? [];
+    const verdicts = byRank(v?.recipients ?? [], (r) => r.level);
     for (const r of verdicts.slice(0, MAX_DETAIL_ROWS)) {
       const li = el(doc, 'li');
-      const glyph = el(doc, 'span', 'glyph', GLYPH[r.level]);
+      const glyph = el(doc, 'span', 'glyph', levelGlyph(r.level));
       glyph.setAttribute('aria-hidden', 'true');
-      li.append(glyph, el(doc, 'span', 'address', r.address), doc.createTextNode(' \u2014 '),
-        el(doc, 'span', 'level', levelLabel(r.level)), el(doc, 'div', 'summary', r.summary));
+      // A recipient shown by name only has no address: its name stands in (the summary says why).
+      li.append(glyph, el(doc, 'span', 'address', r.address ?? r.label ?? ''), doc.createTextNode(' \u2014 '),
+        el(doc, 'span', 'row-level', levelName(r.level)), el(doc, 'div', 'meaning', r.summary || levelMeaning(r.level)));
       rows.push(li);
     }
     if (verdicts.length > MAX_DETAIL_ROWS) rows.push(el(doc, 'li', 'more', t('content_details_more', [String(verdicts.length - MAX_DETAIL_ROWS)])));

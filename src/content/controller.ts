@@ -1,12 +1,12 @@
-// Wires one adapter to the watcher, the messenger and one badge per compose. Provider-neutral:
-// each provider's entry file (e.g. gmail/main.ts) calls startContentScript with its adapter.
-import type { ProviderAdapter } from './adapter.ts';
+// Wires one adapter to the watcher, the messenger and one badge per compose. Webmail-neutral:
+// each webmail's entry file (e.g. gmail/main.ts) calls startContentScript with its adapter.
+import type { WebmailAdapter } from './adapter.ts';
 import { Badge } from './badge.ts';
 import { Messenger, parseBgToCs, type Transport } from './messaging.ts';
 import { startWatcher, type ComposeSnapshot, type Watcher, type WatcherOptions } from './watcher.ts';
 
 export interface ContentScriptOptions {
-  adapter: ProviderAdapter;
+  adapter: WebmailAdapter;
   doc: Document;
   transport: Transport;
   timing?: Pick<WatcherOptions, 'rootScanDelayMs' | 'readDelayMs' | 'pollMs'>;
@@ -33,18 +33,24 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
 
   function showLocalState(badge: Badge, snapshot: ComposeSnapshot): void {
     if (!snapshot.fieldsFound) badge.showNoFields();
+    else if (snapshot.tooMany) badge.showTooMany();
     else if (snapshot.recipients.length === 0) badge.showEmpty();
     else badge.showChecking();
   }
 
-  // Deferred: the messenger can find the extension gone while the watcher is still starting.
-  const messenger = new Messenger(transport, adapter.provider, () => queueMicrotask(stop));
+  const messenger = new Messenger(transport, adapter.webmail, {
+    // Deferred: the messenger can find the extension gone while the watcher is still starting.
+    onDead: () => queueMicrotask(stop),
+    onRejected: (composeId) => badges.get(composeId)?.showRejected(),
+  });
 
   const watcher = startWatcher({
     adapter, doc, ...options.timing,
     hooks: {
       opened(composeId, root) {
-        badges.set(composeId, new Badge(doc));
+        const badge = new Badge(doc);
+        badge.onAllowPolicyChecks = () => messenger.allowPolicyChecks();
+        badges.set(composeId, badge);
         mountBadge(composeId, root);
       },
       changed(snapshot, root) {
@@ -68,17 +74,32 @@ export function startContentScript(options: ContentScriptOptions): ContentScript
     },
   });
 
+  // A document that goes away (reload, navigation, a removed frame, a closed pop-out window)
+  // takes its composes with it; its content script says so while it still can. A page restored
+  // from the back/forward cache comes back with them.
+  const view = doc.defaultView;
+  const onPageHide = (): void => messenger.pageHidden();
+  const onPageShow = (event: Event): void => {
+    if ((event as PageTransitionEvent).persisted) messenger.resendAll();
+  };
+  view?.addEventListener('pagehide', onPageHide);
+  view?.addEventListener('pageshow', onPageShow);
+
   const unsubscribe = transport.onMessage((message) => {
     const verdicts = parseBgToCs(message);
-    // Verdicts for a compose this page does not have (closed, or another frame's) are ignored.
+    // Verdicts for a compose this page does not have (closed, or another frame's) are ignored,
+    // and so are verdicts for any list but the one the compose holds now (messenger.accepts).
     if (verdicts === null || stopped) return;
-    badges.get(verdicts.composeId)?.showVerdicts(verdicts);
+    const badge = badges.get(verdicts.composeId);
+    if (badge !== undefined && messenger.accepts(verdicts)) badge.showVerdicts(verdicts);
   });
 
   function stop(): void {
     if (stopped) return;
     stopped = true;
     unsubscribe();
+    view?.removeEventListener('pagehide', onPageHide);
+    view?.removeEventListener('pageshow', onPageShow);
     watcher.stop();
     for (const badge of badges.values()) badge.destroy();
     badges.clear();

@@ -3,8 +3,12 @@
 // incoming BgToCs before use, and re-sends all compose snapshots once the background is
 // reachable again after a failed send. No polyfill: the content script must stay small.
 import type {
-  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, ProviderId, RecipientVerdict,
+  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, RecipientVerdict, WebmailId,
 } from '../shared/messages.ts';
+import {
+  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
+} from '../shared/limits.ts';
+import { log } from '../shared/log.ts';
 import type { ComposeSnapshot } from './watcher.ts';
 
 export interface Transport {
@@ -52,14 +56,13 @@ export function runtimeTransport(): Transport | null {
 }
 
 // ----- validation of background -> content script messages ---------------------------------
+// By hand rather than with valibot (the content script must stay small), with the same bounds
+// as the background's schema (src/shared/limits.ts, validate.ts).
 
 const LEVELS: ReadonlySet<string> = new Set<DisplayLevel>([
   'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
   'internal', 'required', 'checking', 'skipped',
 ]);
-const MAX_ID = 200;
-const MAX_VERDICTS = 1000;
-const MAX_COUNT = 100_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -67,47 +70,60 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function boundedString(v: unknown, max: number): string | null {
   return typeof v === 'string' && v.length <= max ? v : null;
 }
-function count(v: unknown): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT ? v : null;
+function integer(v: unknown, max: number): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : null;
 }
+const count = (v: unknown): number | null => integer(v, MAX_RECIPIENTS);
 function level(v: unknown): DisplayLevel | null {
   return typeof v === 'string' && LEVELS.has(v) ? (v as DisplayLevel) : null;
 }
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 
 function parseSummary(v: unknown): ComposeSummary | null {
   if (!isRecord(v)) return null;
   const total = count(v.total);
   const notProtected = count(v.notProtected);
   const checking = count(v.checking);
+  const atLevel = count(v.atLevel);
   const lvl = v.level === null ? null : level(v.level);
-  if (total === null || notProtected === null || checking === null || (v.level !== null && lvl === null)) return null;
-  return { level: lvl, total, notProtected, checking };
+  const culprit = v.culprit === null ? null : boundedString(v.culprit, MAX_ADDRESS_LENGTH);
+  const warned = bool(v.warned);
+  const policyNotChecked = bool(v.policyNotChecked);
+  const tooMany = bool(v.tooMany);
+  if (total === null || notProtected === null || checking === null || atLevel === null || (v.level !== null && lvl === null)
+    || (v.culprit !== null && culprit === null) || warned === null || policyNotChecked === null || tooMany === null) return null;
+  return { level: lvl, total, notProtected, checking, atLevel, culprit, warned, policyNotChecked, tooMany };
 }
 
 function parseVerdict(v: unknown): RecipientVerdict | null {
   if (!isRecord(v)) return null;
-  const address = boundedString(v.address, 320);
-  const domain = boundedString(v.domain, 255);
+  // null: a recipient the page shows by name only; it must then have its label.
+  const address = v.address === null ? null : boundedString(v.address, MAX_ADDRESS_LENGTH);
+  const label = v.label === undefined ? undefined : boundedString(v.label, MAX_LABEL_LENGTH);
+  const domain = boundedString(v.domain, MAX_DOMAIN_LENGTH);
   const lvl = level(v.level);
-  const summary = boundedString(v.summary, 1000);
-  if (address === null || domain === null || lvl === null || summary === null) return null;
-  return { address, domain, level: lvl, summary };
+  const summary = boundedString(v.summary, MAX_SUMMARY_LENGTH);
+  const policyNotChecked = bool(v.policyNotChecked);
+  if ((address === null && v.address !== null) || label === null || domain === null || lvl === null || summary === null || policyNotChecked === null) return null;
+  if (address === null && (label === undefined || label === '')) return null;
+  return { address, ...(label !== undefined ? { label } : {}), domain, level: lvl, summary, policyNotChecked };
 }
 
 /** A validated copy of a background message, or null for anything else. */
 export function parseBgToCs(message: unknown): BgComposeVerdicts | null {
   if (!isRecord(message) || message.type !== 'bg/compose-verdicts') return null;
-  const composeId = boundedString(message.composeId, MAX_ID);
+  const composeId = boundedString(message.composeId, MAX_COMPOSE_ID_LENGTH);
+  const revision = integer(message.revision, MAX_REVISION);
   const summary = parseSummary(message.summary);
-  if (composeId === null || summary === null || !Array.isArray(message.recipients)) return null;
-  if (message.recipients.length > MAX_VERDICTS) return null;
+  if (composeId === null || revision === null || summary === null || !Array.isArray(message.recipients)) return null;
+  if (message.recipients.length > MAX_RECIPIENTS) return null;
   const recipients: RecipientVerdict[] = [];
   for (const r of message.recipients) {
     const verdict = parseVerdict(r);
     if (verdict === null) return null;
     recipients.push(verdict);
   }
-  return { type: 'bg/compose-verdicts', composeId, summary, recipients };
+  return { type: 'bg/compose-verdicts', composeId, revision, summary, recipients };
 }
 
 // ----- sending -----------------------------------------------------------------------------
@@ -121,26 +137,72 @@ function wasDelivered(error: unknown): boolean {
   return /message port closed before a response/i.test(text);
 }
 
+/** Which recipient list verdicts answer: addresses (or, without one, the shown name), lower-cased, in order. */
+export function listKey(recipients: readonly { address: string | null; label?: string | undefined }[]): string {
+  return recipients.map((r) => (r.address === null ? `#${r.label ?? ''}` : r.address).toLowerCase()).join('\n');
+}
+
+interface Sent extends ComposeSnapshot {
+  revision: number;
+}
+
+export interface MessengerHooks {
+  /** Called once when the extension context is gone (reloaded or removed). */
+  onDead(): void;
+  /** The background refused the list of a compose (it answered `{ ok: false }`): say so, never wait forever. */
+  onRejected?(composeId: string): void;
+}
+
 export class Messenger {
-  private readonly snapshots = new Map<string, ComposeSnapshot>();
+  private readonly snapshots = new Map<string, Sent>();
+  private readonly revisions = new Map<string, number>();
+  /** Per compose, the revision already re-sent because the background answered an older list. */
+  private readonly resent = new Map<string, number>();
   private activeId: string | null = null;
   private failed = false;
   private dead = false;
+  private readonly hooks: MessengerHooks;
 
   constructor(
     private readonly transport: Transport,
-    private readonly provider: ProviderId,
-    /** Called once when the extension context is gone (reloaded or removed). */
-    private readonly onDead: () => void,
-  ) {}
+    private readonly webmail: WebmailId,
+    hooks: MessengerHooks | (() => void),
+  ) {
+    this.hooks = typeof hooks === 'function' ? { onDead: hooks } : hooks;
+  }
 
+  /** A changed recipient list: it gets the next revision of its compose and is sent. */
   update(snapshot: ComposeSnapshot): void {
-    this.snapshots.set(snapshot.composeId, snapshot);
-    this.sendUpdate(snapshot);
+    const revision = (this.revisions.get(snapshot.composeId) ?? 0) + 1;
+    this.revisions.set(snapshot.composeId, revision);
+    const sent: Sent = { ...snapshot, revision };
+    this.snapshots.set(snapshot.composeId, sent);
+    this.sendUpdate(sent);
+  }
+
+  /**
+   * Whether verdicts answer the list this compose holds now (same revision, same addresses).
+   * Verdicts for an older list mean the background lost the newer one (a failed state write
+   * before a worker restart): the current list is sent again, once per revision.
+   */
+  accepts(verdicts: BgComposeVerdicts): boolean {
+    const current = this.snapshots.get(verdicts.composeId);
+    if (current === undefined) return false;
+    const sameList = current.tooMany === verdicts.summary.tooMany
+      && listKey(current.recipients) === listKey(verdicts.recipients);
+    if (verdicts.revision === current.revision && sameList) return true;
+    if (verdicts.revision <= current.revision && this.resent.get(current.composeId) !== current.revision) {
+      this.resent.set(current.composeId, current.revision);
+      log.warning('content.stale-verdicts', 'The background answered an older recipient list; the current one was sent again.');
+      this.sendUpdate(current);
+    }
+    return false;
   }
 
   closed(composeId: string): void {
     this.snapshots.delete(composeId);
+    this.revisions.delete(composeId);
+    this.resent.delete(composeId);
     if (this.activeId === composeId) this.activeId = null;
     this.send({ type: 'cs/compose-closed', composeId });
   }
@@ -151,6 +213,11 @@ export class Messenger {
     this.send({ type: 'cs/compose-focus', composeId });
   }
 
+  /** "Policy not checked — allow" in a badge: the background opens the permission flow. */
+  allowPolicyChecks(): void {
+    this.send({ type: 'cs/allow-policy-checks' });
+  }
+
   /** Called by the safety poll: after a failed send, try to bring the background up to date. */
   retryIfFailed(): void {
     if (!this.failed) return;
@@ -159,16 +226,21 @@ export class Messenger {
     this.resendAll();
   }
 
+  /** The document is going away: its composes close (the snapshots stay, for a bfcache return). */
+  pageHidden(): void {
+    for (const id of this.snapshots.keys()) this.send({ type: 'cs/compose-closed', composeId: id });
+  }
+
   /** Sends every current snapshot again (and the active compose), e.g. after a worker restart. */
   resendAll(): void {
     for (const snapshot of this.snapshots.values()) this.sendUpdate(snapshot);
     if (this.activeId !== null) this.send({ type: 'cs/compose-focus', composeId: this.activeId });
   }
 
-  private sendUpdate(s: ComposeSnapshot): void {
+  private sendUpdate(s: Sent): void {
     this.send({
-      type: 'cs/compose-update', composeId: s.composeId, provider: this.provider,
-      recipients: s.recipients, fieldsFound: s.fieldsFound,
+      type: 'cs/compose-update', composeId: s.composeId, webmail: this.webmail, revision: s.revision,
+      recipients: s.tooMany ? [] : s.recipients, tooMany: s.tooMany, fieldsFound: s.fieldsFound,
     });
   }
 
@@ -187,11 +259,20 @@ export class Messenger {
       else this.failed = true;
       return;
     }
-    pending.then(() => this.succeeded(), (error: unknown) => {
+    pending.then((reply) => {
+      this.succeeded();
+      if (isRejection(reply)) this.rejected(message, reply.error);
+    }, (error: unknown) => {
       if (wasDelivered(error)) this.succeeded();
       else if (!this.transport.alive()) this.die();
       else this.failed = true;
     });
+  }
+
+  /** A rejection is a bug (both sides share limits.ts and messages.ts): logged, and shown in the badge. */
+  private rejected(message: CsToBg, error: string): void {
+    log.error('content.message-rejected', `The background refused a ${message.type} message: ${error}`);
+    if (message.type === 'cs/compose-update') this.hooks.onRejected?.(message.composeId);
   }
 
   private succeeded(): void {
@@ -203,6 +284,11 @@ export class Messenger {
   private die(): void {
     if (this.dead) return;
     this.dead = true;
-    this.onDead();
+    this.hooks.onDead();
   }
+}
+
+function isRejection(reply: unknown): reply is { ok: false; error: string } {
+  return typeof reply === 'object' && reply !== null && (reply as { ok?: unknown }).ok === false
+    && typeof (reply as { error?: unknown }).error === 'string';
 }

@@ -1,16 +1,23 @@
-// The provider-neutral recipient watcher (webmail.md §7.3): a scan at start, one document-level
-// MutationObserver that only (re)finds compose roots, and per compose a scoped MutationObserver,
-// capture-phase input listeners and a slow safety poll. Every trigger re-reads the compose's whole
-// recipient list (idempotent) and emits only when it changed. Per mutation batch the work is a
-// few element checks; the re-read itself is debounced and scoped to the compose's fields.
+// The webmail-neutral recipient watcher: a scan at start, one document-level MutationObserver
+// that only (re)finds compose roots, and per compose a scoped MutationObserver, capture-phase
+// input listeners and a slow safety poll (the pattern gmail.js, InboxSDK, Mailvelope and
+// FlowCrypt converged on). Every trigger re-reads the compose's whole recipient list
+// (idempotent) and emits only when it changed. Per mutation batch the work is a few element
+// checks; the re-read itself is debounced and scoped to the compose's fields.
+//
+// One watcher per document: a content script in a frame or a pop-out window watches its own
+// document, and its compose ids carry a per-document token so they never collide with another
+// document's (docs/decisions.md "Webmails (src/content)").
 import type { ComposeRecipient } from '../shared/messages.ts';
-import type { ProviderAdapter } from './adapter.ts';
+import type { WebmailAdapter } from './adapter.ts';
 import { OWN_ATTR, isOwnNode } from './own.ts';
 import { fingerprint, readRecipients } from './recipients.ts';
 
 export interface ComposeSnapshot {
   composeId: string;
   recipients: ComposeRecipient[];
+  /** More recipients than the protocol carries (src/shared/limits.ts): `recipients` is empty. */
+  tooMany: boolean;
   fieldsFound: boolean;
 }
 
@@ -28,7 +35,7 @@ export interface WatcherHooks {
 }
 
 export interface WatcherOptions {
-  adapter: ProviderAdapter;
+  adapter: WebmailAdapter;
   doc: Document;
   hooks: WatcherHooks;
   /** Delay before re-finding compose roots after a relevant page mutation. */
@@ -46,8 +53,6 @@ export interface Watcher {
   composes(): ReadonlyMap<string, { root: Element; snapshot: ComposeSnapshot | null }>;
 }
 
-// Attributes that can carry a recipient: PeopleKit chip, classic chip span/hidden input, field name.
-const ATTRIBUTE_FILTER = ['data-hovercard-id', 'email', 'value', 'name'];
 const INPUT_EVENTS = ['input', 'paste', 'cut', 'drop', 'keyup', 'focusout', 'click'] as const;
 const FOCUS_EVENTS = ['focusin', 'pointerdown'] as const;
 /**
@@ -87,6 +92,14 @@ function onlyOwnNodes(record: MutationRecord): boolean {
 let generatedKeys = 0;
 const keysByRoot = new WeakMap<Element, string>();
 
+/** A short random token for this document's generated compose ids (unique across frames and reloads). */
+function documentToken(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+const DOCUMENT_TOKEN = documentToken();
+
 export function startWatcher(options: WatcherOptions): Watcher {
   const { adapter, doc, hooks } = options;
   const rootScanDelayMs = options.rootScanDelayMs ?? 150;
@@ -100,7 +113,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
   function keyFor(root: Element): string {
     const known = keysByRoot.get(root);
     if (known !== undefined && !byId.has(known)) return known;
-    let key = adapter.composeKey(root) ?? `${adapter.provider}:auto-${++generatedKeys}`;
+    let key = adapter.composeKey(root) ?? `${adapter.webmail}:auto-${DOCUMENT_TOKEN}-${++generatedKeys}`;
     // Two live composes must never share an id (e.g. an inline reply and a popup with equal ids).
     if (byId.has(key)) key = `${key}#${++generatedKeys}`;
     keysByRoot.set(root, key);
@@ -120,7 +133,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const fp = fingerprint(result);
     if (fp === state.lastFingerprint) return;
     state.lastFingerprint = fp;
-    state.snapshot = { composeId: state.id, recipients: result.recipients, fieldsFound: result.fieldsFound };
+    state.snapshot = { composeId: state.id, recipients: result.recipients, tooMany: result.tooMany, fieldsFound: result.fieldsFound };
     hooks.changed(state.snapshot, state.root);
   }
 
@@ -153,7 +166,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     states.set(root, state);
     byId.set(state.id, state);
     state.observer.observe(root, {
-      childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTE_FILTER,
+      childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: [...adapter.observedAttributes],
     });
     const listenerOptions = { capture: true, passive: true, signal: abort.signal };
     const onInput = (event: Event): void => {

@@ -1,11 +1,14 @@
 // The options page: every setting of src/shared/settings.ts with validation and one clear error
 // per field; settings an organisation set (storage.managed) are shown locked with "Set by your
-// organisation"; ignored values are listed with their reason; a resolver test, "clear cache" and
-// a diagnostics export (no addresses, no checked domains). Renders from the Connector only.
+// organisation"; ignored values are listed with their reason; a resolver test, "clear cache"
+// (results and the MTA-STS policies kept on this device) and a diagnostics export (settings,
+// storage health and the recent log; no addresses, no checked domains). Renders from the
+// Connector only.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { t } from '../shared/i18n.ts';
-import { levelName } from '../shared/level-display.ts';
+import { t, tPlural } from '../shared/i18n.ts';
+import { levelMeaning, levelName } from '../shared/level-display.ts';
+import { log } from '../shared/log.ts';
 import {
   isLocked, resolverPermissionIssue, splitResolversByPermission, type SettingIssue, type SettingsSnapshot,
 } from '../shared/settings-merge.ts';
@@ -29,11 +32,17 @@ interface Loaded {
   resolverPermitted: Record<string, boolean>;
 }
 
+/** A permission call that failed counts as "not granted"; the failure is logged, not swallowed. */
+const notGranted = (what: string) => (error: unknown): false => {
+  log.warning('permissions.failed', what, error);
+  return false;
+};
+
 async function load(connector: Connector): Promise<Loaded> {
   const snapshot = await connector.readSettings();
   const [policyPermission, permitted] = await Promise.all([
-    connector.hasPolicyPermission().catch(() => false),
-    Promise.all(snapshot.settings.resolvers.map(async (url) => [url, await connector.hasOrigins([originPattern(url)]).catch(() => false)] as const)),
+    connector.hasPolicyPermission().catch(notGranted('Whether policy checks are allowed could not be read.')),
+    Promise.all(snapshot.settings.resolvers.map(async (url) => [url, await connector.hasOrigins([originPattern(url)]).catch(notGranted('Whether a resolver may be reached could not be read.'))] as const)),
   ]);
   return { snapshot, policyPermission, resolverPermitted: Object.fromEntries(permitted) };
 }
@@ -56,6 +65,15 @@ export function App({ connector }: { connector: Connector }) {
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [tests, setTests] = useState<Record<string, TestState>>({});
   const [maintenance, setMaintenance] = useState<string>('');
+  const [cacheCounts, setCacheCounts] = useState<{ assessments: number; policies: number } | null>(null);
+
+  const refreshCaches = useCallback(async () => {
+    try {
+      setCacheCounts(await connector.cacheStats());
+    } catch (error) {
+      log.warning('options.cache-stats-failed', 'The caches could not be counted.', error);
+    }
+  }, [connector]);
 
   const refresh = useCallback(async () => {
     const next = await load(connector);
@@ -67,8 +85,12 @@ export function App({ connector }: { connector: Connector }) {
 
   useEffect(() => {
     void refresh();
-    return connector.onChange(() => void refresh());
-  }, [connector, refresh]);
+    void refreshCaches();
+    return connector.onChange(() => {
+      void refresh();
+      void refreshCaches();
+    });
+  }, [connector, refresh, refreshCaches]);
 
   if (!loaded || !draft) return <main class="page"><p role="status">{t('options_loading')}</p></main>;
 
@@ -98,7 +120,7 @@ export function App({ connector }: { connector: Connector }) {
     // permissions.request must be the first await of the handler.
     const extra = locked.has('resolvers') ? [] : extraResolverOrigins(parsed.values.resolvers);
     if (extra.length > 0) {
-      const granted = await connector.requestOrigins(extra).catch(() => false);
+      const granted = await connector.requestOrigins(extra).catch(notGranted('Asking for access to a resolver failed.'));
       if (!granted) {
         setErrors({ resolvers: t('options_resolvers_permission_refused') });
         setStatus({ kind: 'error', message: t('options_resolvers_permission_refused') });
@@ -109,6 +131,7 @@ export function App({ connector }: { connector: Connector }) {
     try {
       await connector.saveSettings(set, reset);
     } catch (error) {
+      log.error('options.save-failed', 'Saving the settings failed.', error);
       setStatus({ kind: 'error', message: t('options_save_failed', [String(error).slice(0, 200)]) });
       return;
     }
@@ -119,7 +142,13 @@ export function App({ connector }: { connector: Connector }) {
 
   async function restoreDefaults() {
     const reset = SETTING_KEYS.filter((k) => !locked.has(k));
-    await connector.saveSettings({}, reset);
+    try {
+      await connector.saveSettings({}, reset);
+    } catch (error) {
+      log.error('options.save-failed', 'Restoring the defaults failed.', error);
+      setStatus({ kind: 'error', message: t('options_save_failed', [String(error).slice(0, 200)]) });
+      return;
+    }
     dirty.current = false;
     setErrors({});
     setStatus({ kind: 'saved' });
@@ -135,7 +164,7 @@ export function App({ connector }: { connector: Connector }) {
     }
     const extra = extraResolverOrigins(parsed.urls);
     // First await of the click handler: the permission prompt needs the user gesture.
-    const granted = extra.length === 0 || (await connector.requestOrigins(extra).catch(() => false));
+    const granted = extra.length === 0 || (await connector.requestOrigins(extra).catch(notGranted('Asking for access to a resolver failed.')));
     if (!granted) {
       setTests(Object.fromEntries(parsed.urls.map((u) => [u, { kind: 'not-permitted' } as TestState])));
       return;
@@ -148,7 +177,7 @@ export function App({ connector }: { connector: Connector }) {
   }
 
   async function allowBlockedResolvers() {
-    const granted = await connector.requestOrigins([...new Set(issues.blocked.map(originPattern))]).catch(() => false);
+    const granted = await connector.requestOrigins([...new Set(issues.blocked.map(originPattern))]).catch(notGranted('Asking for access to a resolver failed.'));
     if (granted) await refresh();
   }
 
@@ -157,17 +186,30 @@ export function App({ connector }: { connector: Connector }) {
     try {
       await connector.clearCache();
       setMaintenance(t('options_cache_cleared'));
-    } catch {
+      void refreshCaches();
+    } catch (error) {
+      log.error('options.clear-cache-failed', 'Clearing the cache failed.', error);
       setMaintenance(t('options_cache_clear_failed'));
     }
   }
 
   async function exportDiagnostics() {
     const now = new Date();
-    const caches = await connector.cacheStats().catch(() => ({ assessments: 0, policies: 0 }));
+    const [caches, background] = await Promise.all([
+      connector.cacheStats().catch((error: unknown) => {
+        log.warning('options.cache-stats-failed', 'The caches could not be counted for the diagnostics.', error);
+        return null;
+      }),
+      connector.diagnostics().catch((error: unknown) => {
+        log.warning('options.diagnostics-failed', 'The background did not answer for the diagnostics.', error);
+        return null;
+      }),
+    ]);
     const data = buildDiagnostics({
       snapshot, extraIssues: issues.extra, policyPermission: current.policyPermission,
-      resolverPermissions: current.resolverPermitted, caches, extension: connector.extensionInfo(), now,
+      resolverPermissions: current.resolverPermitted, caches: caches ?? { assessments: 0, policies: 0 },
+      storage: background?.storage ?? null, log: { background: background?.log ?? [], page: log.entries() },
+      extension: connector.extensionInfo(), now,
     });
     connector.saveFile(diagnosticsFileName(now), `${JSON.stringify(data, null, 2)}\n`, 'application/json');
     setMaintenance(t('options_diagnostics_saved'));
@@ -226,8 +268,16 @@ export function App({ connector }: { connector: Connector }) {
             {loaded.policyPermission ? t('options_policy_permission_granted') : t('options_policy_permission_missing')}
           </p>
           {!loaded.policyPermission && draft.policyFetch === 'auto' && (
-            <button type="button" onClick={() => void connector.requestPolicyPermission().then(() => refresh())}>{t('welcome_permission_button')}</button>
+            <button type="button" onClick={() => void connector.requestPolicyPermission().catch(notGranted('Asking for the policy-check permission failed.')).then(() => refresh())}>{t('welcome_permission_button')}</button>
           )}
+        </Section>
+
+        <Section id="policyCache" heading={t('options_policy_cache_heading')} help={t('options_policy_cache_help')} locked={locked.has('policyCache')}>
+          <fieldset disabled={locked.has('policyCache')} aria-describedby="policyCache-help">
+            <legend class="visually-hidden">{t('options_policy_cache_heading')}</legend>
+            <label class="choice"><input type="radio" name="policyCache" value="disk" checked={draft.policyCache === 'disk'} onChange={() => edit({ policyCache: 'disk' })} /> {t('options_policy_cache_disk')}</label>
+            <label class="choice"><input type="radio" name="policyCache" value="memory" checked={draft.policyCache === 'memory'} onChange={() => edit({ policyCache: 'memory' })} /> {t('options_policy_cache_memory')}</label>
+          </fieldset>
         </Section>
 
         <Section id="internalDomains" heading={t('options_internal_heading')} help={t('options_internal_help')} locked={locked.has('internalDomains')} error={errors.internalDomains}>
@@ -254,6 +304,7 @@ export function App({ connector }: { connector: Connector }) {
             onChange={(e) => edit({ warnAtOrBelow: (e.target as HTMLSelectElement).value as Level })}>
             {WARN_LEVELS.map((level) => <option key={level} value={level}>{levelName(level)}</option>)}
           </select>
+          <p class="muted" id="warnAtOrBelow-meaning">{levelMeaning(draft.warnAtOrBelow)}</p>
         </Section>
 
         <Section id="senderEnforces" heading={t('options_sender_heading')} help={t('options_sender_help')} locked={locked.has('senderEnforces')}>
@@ -292,6 +343,11 @@ export function App({ connector }: { connector: Connector }) {
 
       <h2>{t('options_maintenance_heading')}</h2>
       <p>{t('options_maintenance_help')}</p>
+      {cacheCounts !== null && (
+        <p id="cache-counts" data-testid="cache-counts">
+          {tPlural(snapshot.settings.policyCache === 'memory' ? 'options_policies_in_memory' : 'options_policies_on_disk', cacheCounts.policies)}
+        </p>
+      )}
       <div class="actions">
         <button type="button" onClick={() => void clearCache()}>{t('options_clear_cache')}</button>
         <button type="button" onClick={() => void exportDiagnostics()}>{t('options_export_diagnostics')}</button>

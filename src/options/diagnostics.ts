@@ -1,12 +1,15 @@
 // The diagnostics export of the options page: what an admin or a bug report needs to see why
 // InTransit behaves as it does — version, browser, every effective setting with its source, the
-// ignored values, permissions and cache sizes. It holds no recipient, no address and no domain
-// that was checked: caches are counted, never listed.
+// ignored values, permissions, cache sizes, the health of the background's storage and the recent
+// log (src/shared/log.ts). It holds no recipient, no address and no domain that was checked:
+// caches are counted, never listed, and log entries are scrubbed of addresses and domains.
+import type { LogEntry } from '../shared/log.ts';
+import type { StorageHealth } from '../shared/messages.ts';
 import type { SettingIssue, SettingsSnapshot } from '../shared/settings-merge.ts';
 import { SETTING_KEYS } from '../shared/settings.ts';
 import type { CacheStats, ExtensionInfo } from '../ui/connector.ts';
 
-export const DIAGNOSTICS_FORMAT = 'intransit-diagnostics/1';
+export const DIAGNOSTICS_FORMAT = 'intransit-diagnostics/2';
 
 export interface DiagnosticsInput {
   snapshot: SettingsSnapshot;
@@ -16,9 +19,18 @@ export interface DiagnosticsInput {
   /** Per configured resolver URL: whether its origin is permitted. */
   resolverPermissions: Record<string, boolean>;
   caches: CacheStats;
+  /** The background's storage health, or null when the background did not answer. */
+  storage: StorageHealth | null;
+  /** The background's log and this page's, oldest first. */
+  log: { background: LogEntry[]; page: LogEntry[] };
   extension: ExtensionInfo;
   now: Date;
 }
+
+const entry = (e: LogEntry) => ({
+  at: new Date(e.at).toISOString(), level: e.level, code: e.code, message: e.message, count: e.count,
+  ...(e.count > 1 ? { last: new Date(e.last).toISOString() } : {}),
+});
 
 export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknown> {
   const { snapshot } = input;
@@ -31,6 +43,8 @@ export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknow
     issues: [...snapshot.issues, ...input.extraIssues].map(({ source, key, code, message }) => ({ source, key, code, message })),
     permissions: { policyFetch: input.policyPermission, resolvers: input.resolverPermissions },
     caches: { assessments: input.caches.assessments, policies: input.caches.policies },
+    storage: input.storage,
+    log: { background: input.log.background.map(entry), page: input.log.page.map(entry) },
   };
 }
 

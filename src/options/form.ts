@@ -4,7 +4,7 @@ import type { Level } from '../core/types.ts';
 import { t } from '../shared/i18n.ts';
 import {
   DEFAULT_RESOLVER_URLS, DEFAULT_SETTINGS, isHttpsUrl, MAX_DOMAIN_ENTRIES, MAX_ORG_NAME_LENGTH, MAX_RESOLVERS, originPattern,
-  parseDomainPattern, sameValue, SETTING_KEYS, type PolicyFetchMode, type SettingKey, type Settings,
+  parseDomainPattern, sameValue, SETTING_KEYS, type PolicyCacheMode, type PolicyFetchMode, type SettingKey, type Settings,
 } from '../shared/settings.ts';
 
 export type DomainListKey = 'internalDomains' | 'requiredTlsDomains' | 'skipDomains';
@@ -14,6 +14,7 @@ export interface Draft {
   /** One URL per line. */
   resolvers: string;
   policyFetch: PolicyFetchMode;
+  policyCache: PolicyCacheMode;
   /** One domain or *.suffix per line (commas and spaces also separate). */
   internalDomains: string;
   requiredTlsDomains: string;
@@ -33,6 +34,7 @@ export function draftFrom(s: Settings): Draft {
   return {
     resolvers: s.resolvers.join('\n'),
     policyFetch: s.policyFetch,
+    policyCache: s.policyCache,
     internalDomains: s.internalDomains.join('\n'),
     requiredTlsDomains: s.requiredTlsDomains.join('\n'),
     skipDomains: s.skipDomains.join('\n'),
@@ -97,6 +99,7 @@ export function parseDraft(draft: Draft, locked: ReadonlySet<SettingKey>): { ok:
     else errors.resolvers = r.message;
   }
   values.policyFetch = draft.policyFetch;
+  values.policyCache = draft.policyCache;
   for (const key of DOMAIN_LIST_KEYS) {
     if (!open(key)) continue;
     const r = parseDomainText(draft[key]);

@@ -1,7 +1,7 @@
 // Small text helpers for showing evidence. Every string from DNS or a policy is shown as text
 // (never markup) and capped, so a hostile record cannot flood the popup.
 import type { DaneHostStatus, DnsClass, MtaStsEvidence, TlsRptEvidence } from '../core/index.ts';
-import { t } from '../shared/i18n.ts';
+import { t, tPlural } from '../shared/i18n.ts';
 
 export const MAX_SHOWN_LENGTH = 255;
 
@@ -9,10 +9,16 @@ export function cap(text: string, max = MAX_SHOWN_LENGTH): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** max_age in seconds as whole days (or hours under a day), e.g. "7 days". */
+/**
+ * max_age (RFC 8461 s3.2, seconds) in the largest whole unit it reaches: "1 day", "7 days",
+ * "5 hours", "30 minutes", "0 seconds" — each with the plural form its count takes.
+ */
 export function formatMaxAge(seconds: number): string {
-  if (seconds >= 86_400) return t('popup_duration_days', [String(Math.floor(seconds / 86_400))]);
-  return t('popup_duration_hours', [String(Math.max(0, Math.floor(seconds / 3600)))]);
+  const s = Math.max(0, Math.floor(seconds));
+  if (s >= 86_400) return tPlural('popup_duration_days', Math.floor(s / 86_400));
+  if (s >= 3_600) return tPlural('popup_duration_hours', Math.floor(s / 3_600));
+  if (s >= 60) return tPlural('popup_duration_minutes', Math.floor(s / 60));
+  return tPlural('popup_duration_seconds', s);
 }
 
 export const mxStatusText: Record<DnsClass, () => string> = {

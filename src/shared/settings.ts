@@ -1,5 +1,4 @@
-// The one settings schema (GitHub issue "Org-pushed install and settings", DESIGN.md "Settings and
-// org-pushed install"). The same camelCase keys are used in storage.sync (user), storage.managed
+// The one settings schema (docs/deploying.md lists every setting for administrators). The same camelCase keys are used in storage.sync (user), storage.managed
 // (organisation policy, public/managed_schema.json) and docs/deploying.md. This module is the
 // schema: the keys, their types, defaults and the validation of one value. How the sources are
 // merged (managed > user > defaults) lives in settings-merge.ts.
@@ -26,6 +25,7 @@ import type { Diagnostic, Level, SenderCapabilities } from '../core/types.ts';
 export const SETTING_KEYS = [
   'resolvers',
   'policyFetch',
+  'policyCache',
   'internalDomains',
   'requiredTlsDomains',
   'skipDomains',
@@ -40,6 +40,15 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 export type PolicyFetchMode = 'auto' | 'off';
 export const POLICY_FETCH_MODES: readonly PolicyFetchMode[] = ['auto', 'off'];
 
+/**
+ * Where fetched MTA-STS policies are kept until they expire (RFC 8461 s5.1: a sender caches a
+ * policy for its max_age; the cache is what lets MTA-STS resist a downgrade). 'disk':
+ * storage.local, which keeps each policy domain on disk until the policy expires (at most a year)
+ * or the person clears it; 'memory': storage.session, gone when the browser closes.
+ */
+export type PolicyCacheMode = 'disk' | 'memory';
+export const POLICY_CACHE_MODES: readonly PolicyCacheMode[] = ['disk', 'memory'];
+
 /** The levels a warning threshold can name: core's levels, best first (src/core/levels.ts). */
 export const WARN_LEVELS: readonly Level[] = ['protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown'];
 
@@ -47,6 +56,7 @@ export interface Settings {
   /** RFC 8484 DoH endpoints, tried in order; 1..MAX_RESOLVERS https URLs. */
   resolvers: string[];
   policyFetch: PolicyFetchMode;
+  policyCache: PolicyCacheMode;
   /** The organisation's own domains: shown as `internal`, never looked up. */
   internalDomains: string[];
   /** Domains the organisation's mail servers send to only over TLS: shown as `required`. */
@@ -69,10 +79,14 @@ export const DEFAULT_RESOLVER_URLS: readonly string[] = ['https://cloudflare-dns
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   resolvers: [...DEFAULT_RESOLVER_URLS],
   policyFetch: 'auto',
+  policyCache: 'disk',
   internalDomains: [],
   requiredTlsDomains: [],
   skipDomains: [],
-  warnAtOrBelow: 'encrypted',
+  // Warn when a recipient publishes no protection or worse; `encrypted` (likely encrypted, not
+  // authenticated) is calm by default (docs/decisions.md "Presentation"). Organisations may set
+  // `encrypted` to warn on everything not authenticated.
+  warnAtOrBelow: 'unverified',
   senderEnforces: null,
   orgName: null,
   helpUrl: null,
@@ -227,6 +241,7 @@ function parseHelpUrl(raw: unknown): ValueResult<string | null> {
 const PARSERS: { [K in SettingKey]: (raw: unknown) => ValueResult<Settings[K]> } = {
   resolvers: parseResolvers,
   policyFetch: (raw) => parseOneOf(raw, POLICY_FETCH_MODES),
+  policyCache: (raw) => parseOneOf(raw, POLICY_CACHE_MODES),
   internalDomains: parseDomainList,
   requiredTlsDomains: parseDomainList,
   skipDomains: parseDomainList,

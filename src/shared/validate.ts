@@ -1,28 +1,30 @@
-// Validation of every message at the boundary (DESIGN.md "Privacy and security": messages are
-// validated at every boundary; sizes are bounded). The receiver parses `unknown` into the
-// message types of messages.ts; anything else is rejected, never half-accepted.
+// Validation of every message at the boundary (docs/architecture.md "Messages": every message is
+// validated by its receiver; sizes are bounded by limits.ts, the same bounds the sender uses).
+// The receiver parses `unknown` into the message types of messages.ts; anything else is
+// rejected, never half-accepted.
 import * as v from 'valibot';
-import type { BgToCs, CsToBg, UiToBg } from './messages.ts';
+import type { BgToCs, CsToBg, RecipientField, UiToBg } from './messages.ts';
+import {
+  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_MANUAL_INPUT_LENGTH, MAX_RECHECK_DOMAINS,
+  MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
+} from './limits.ts';
+import { WEBMAIL_IDS } from './webmails.ts';
 
-/** Recipients per compose window the background will look at. */
-export const MAX_RECIPIENTS = 200;
-/** RFC 5321 s4.5.3.1: 64 (local part) + 1 + 255 (domain). */
-export const MAX_ADDRESS_LENGTH = 320;
-export const MAX_COMPOSE_ID_LENGTH = 128;
-/** RFC 1035 s2.3.4 limits a name to 255 octets; 253 characters in text form. */
-export const MAX_DOMAIN_LENGTH = 253;
-export const MAX_RECHECK_DOMAINS = 200;
-export const MAX_MANUAL_INPUT_LENGTH = 1000;
-export const MAX_SUMMARY_LENGTH = 500;
+export { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS } from './limits.ts';
 
 const composeId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_COMPOSE_ID_LENGTH));
-const provider = v.picklist(['gmail', 'outlook', 'yahoo']);
-const recipient = v.object({
-  address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
-  field: v.picklist(['to', 'cc', 'bcc', 'unknown']),
-  pending: v.boolean(),
-});
+const webmail = v.picklist(WEBMAIL_IDS);
+const address = v.nullable(v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)));
+const label = v.optional(v.pipe(v.string(), v.maxLength(MAX_LABEL_LENGTH)));
+/** A recipient without an address must say what the page shows instead (never an empty row). */
+const namedWhenAddressless = <T extends { address: string | null; label?: string | undefined }>(r: T): boolean =>
+  r.address !== null || (r.label !== undefined && r.label.trim() !== '');
+const recipient = v.pipe(
+  v.object({ address, label, field: v.picklist(['to', 'cc', 'bcc', 'unknown']), pending: v.boolean() }),
+  v.check(namedWhenAddressless<{ address: string | null; label?: string | undefined; field: RecipientField; pending: boolean }>, 'a recipient without an address needs a label'),
+);
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_RECIPIENTS));
+const revision = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_REVISION));
 const displayLevel = v.picklist([
   'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown', 'internal', 'required', 'checking', 'skipped',
 ]);
@@ -31,26 +33,36 @@ export const csToBgSchema = v.variant('type', [
   v.object({
     type: v.literal('cs/compose-update'),
     composeId,
-    provider,
+    webmail,
+    revision,
     recipients: v.pipe(v.array(recipient), v.maxLength(MAX_RECIPIENTS)),
+    tooMany: v.boolean(),
     fieldsFound: v.boolean(),
   }),
   v.object({ type: v.literal('cs/compose-closed'), composeId }),
   v.object({ type: v.literal('cs/compose-focus'), composeId }),
+  v.object({ type: v.literal('cs/allow-policy-checks') }),
 ]);
 
 export const bgToCsSchema = v.variant('type', [
   v.object({
     type: v.literal('bg/compose-verdicts'),
     composeId,
-    summary: v.object({ level: v.nullable(displayLevel), total: count, notProtected: count, checking: count }),
+    revision,
+    summary: v.object({
+      level: v.nullable(displayLevel), total: count, notProtected: count, checking: count, atLevel: count,
+      culprit: v.nullable(v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH))),
+      warned: v.boolean(), policyNotChecked: v.boolean(), tooMany: v.boolean(),
+    }),
     recipients: v.pipe(
-      v.array(v.object({
-        address: v.pipe(v.string(), v.maxLength(MAX_ADDRESS_LENGTH)),
+      v.array(v.pipe(v.object({
+        address,
+        label,
         domain: v.pipe(v.string(), v.maxLength(MAX_DOMAIN_LENGTH)),
         level: displayLevel,
         summary: v.pipe(v.string(), v.maxLength(MAX_SUMMARY_LENGTH)),
-      })),
+        policyNotChecked: v.boolean(),
+      }), v.check(namedWhenAddressless, 'a verdict without an address needs a label'))),
       v.maxLength(MAX_RECIPIENTS),
     ),
   }),
@@ -67,6 +79,7 @@ export const uiToBgSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('ui/check-manual'), input: v.pipe(v.string(), v.maxLength(MAX_MANUAL_INPUT_LENGTH)) }),
   v.object({ type: v.literal('ui/clear-cache') }),
+  v.object({ type: v.literal('ui/get-diagnostics') }),
 ]);
 
 // The schemas must produce exactly the contract's types (compile-time check, no runtime cost).

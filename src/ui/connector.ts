@@ -1,9 +1,10 @@
 // The only way the extension pages (popup, welcome, options) reach the browser and the
-// background (Dark Reader's Connector pattern, style.md): components get a Connector as a prop,
+// background (the Connector pattern of docs/architecture.md): components get a Connector as a prop,
 // tests pass a fake one. Every request to the background is one typed message of messages.ts.
 import browser from 'webextension-polyfill';
-import type { CheckManualResponse, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
-import { readSettings, type SettingsSnapshot } from '../shared/settings-merge.ts';
+import type { CheckManualResponse, DiagnosticsResponse, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
+import { log } from '../shared/log.ts';
+import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { SettingKey, Settings } from '../shared/settings.ts';
 import type { ResolverTestResult } from './resolver-test.ts';
 
@@ -16,7 +17,7 @@ const POLICY_PREFIX = 'mtasts:';
 export interface CacheStats {
   /** Assessments kept in storage.session (counts only: the export names no domain). */
   assessments: number;
-  /** MTA-STS policies kept in storage.local. */
+  /** MTA-STS policies kept on disk (storage.local) or in memory (storage.session). */
   policies: number;
 }
 
@@ -44,7 +45,8 @@ export interface Connector {
   /** Whether the extension may reach every one of these origin patterns. */
   hasOrigins(origins: string[]): Promise<boolean>;
   openOptions(): Promise<void>;
-  openWelcome(): Promise<void>;
+  /** `section` 'allow': the welcome page opens at its permission flow. */
+  openWelcome(section?: 'allow'): Promise<void>;
   /** The effective settings (managed > user > defaults), where each came from, and what was ignored. */
   readSettings(): Promise<SettingsSnapshot>;
   /** Store user values (storage.sync) and remove the user's value of `reset` keys (back to default). */
@@ -54,6 +56,8 @@ export interface Connector {
   /** Forget every cached assessment, DNS answer and MTA-STS policy (through the background). */
   clearCache(): Promise<void>;
   cacheStats(): Promise<CacheStats>;
+  /** The background's recent log entries and storage health (for the diagnostics export). */
+  diagnostics(): Promise<DiagnosticsResponse>;
   extensionInfo(): ExtensionInfo;
   /** Offer a text file for download (the diagnostics export). */
   saveFile(name: string, text: string, type: string): void;
@@ -68,7 +72,10 @@ const storage = browser.storage as typeof browser.storage & { session?: StorageA
 
 async function countKeys(area: StorageArea | undefined, prefix: string): Promise<number> {
   if (!area) return 0;
-  const all = await area.get(null).catch(() => ({}));
+  const all = await area.get(null).catch((error: unknown) => {
+    log.warning('storage.read-failed', 'A cache could not be counted.', error);
+    return {};
+  });
   return Object.keys(all).filter((k) => k.startsWith(prefix)).length;
 }
 
@@ -103,10 +110,12 @@ export function createBrowserConnector(): Connector {
     requestOrigins: (origins) => browser.permissions.request({ origins }),
     hasOrigins: (origins) => browser.permissions.contains({ origins }),
     openOptions: () => browser.runtime.openOptionsPage(),
-    async openWelcome() {
-      await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PAGE) });
+    async openWelcome(section) {
+      await browser.tabs.create({ url: browser.runtime.getURL(section ? `${WELCOME_PAGE}#${section}` : WELCOME_PAGE) });
     },
-    readSettings: () => readSettings({ managed: storage.managed, sync: browser.storage.sync }),
+    // Loaded on demand: the settings' validation (domain patterns, IDNA) is not needed for the
+    // popup's first render, which comes from the background; the settings fill in after it.
+    readSettings: async () => (await import('../shared/settings-merge.ts')).readSettings({ managed: storage.managed, sync: browser.storage.sync }),
     async saveSettings(values, reset) {
       if (Object.keys(values).length > 0) await browser.storage.sync.set(values);
       if (reset.length > 0) await browser.storage.sync.remove(reset);
@@ -118,12 +127,14 @@ export function createBrowserConnector(): Connector {
       await send({ type: 'ui/clear-cache' });
     },
     async cacheStats() {
-      const [assessments, policies] = await Promise.all([
+      const [assessments, onDisk, inMemory] = await Promise.all([
         countKeys(storage.session, ASSESSMENT_PREFIX),
         countKeys(browser.storage.local, POLICY_PREFIX),
+        countKeys(storage.session, POLICY_PREFIX),
       ]);
-      return { assessments, policies };
+      return { assessments, policies: onDisk + inMemory };
     },
+    diagnostics: () => send({ type: 'ui/get-diagnostics' }),
     extensionInfo: () => ({ id: browser.runtime.id, version: browser.runtime.getManifest().version, userAgent: navigator.userAgent }),
     saveFile(name, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));

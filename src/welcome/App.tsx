@@ -1,36 +1,59 @@
-// The welcome page, opened once on install: what InTransit does, what leaves the browser, and
-// the optional permission with its reason (DESIGN.md "Permissions").
-import { useCallback, useEffect, useState } from 'preact/hooks';
+// The welcome page, opened once on install and by "policy not checked — allow" (at #allow):
+// what InTransit does, what each level means, what leaves the browser and what is kept where,
+// and the optional permission with its reason (docs/architecture.md "Permissions").
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
+import { log } from '../shared/log.ts';
+import { webmailNamesOr } from '../shared/webmail-names.ts';
 import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
+import { Legend } from '../ui/Legend.tsx';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
 
 type Permission = 'unknown' | 'granted' | 'missing' | 'refused';
 
-export function App({ connector }: { connector: Connector }) {
+export function App({ connector, section = null }: { connector: Connector; section?: string | null }) {
   const [permission, setPermission] = useState<Permission>('unknown');
   const [settings, setSettings] = useState<SettingsSnapshot | null>(null);
+  const allowButton = useRef<HTMLButtonElement | null>(null);
+  const permissionSection = useRef<HTMLElement | null>(null);
 
   const refresh = useCallback(async () => {
     const [granted, snapshot] = await Promise.all([
-      connector.hasPolicyPermission().catch(() => false),
-      connector.readSettings().catch(() => null),
+      connector.hasPolicyPermission().catch((error: unknown) => {
+        log.warning('permissions.failed', 'Whether policy checks are allowed could not be read.', error);
+        return false;
+      }),
+      connector.readSettings().catch((error: unknown) => {
+        log.warning('welcome.settings-failed', 'The welcome page could not read the settings.', error);
+        return null;
+      }),
     ]);
     setSettings(snapshot);
     setPermission((prev) => (granted ? 'granted' : prev === 'refused' ? 'refused' : 'missing'));
   }, [connector]);
   // The organisation may have turned policy fetching off: then the permission would change nothing.
   const fetchOffByOrg = settings?.settings.policyFetch === 'off' && settings.sources.policyFetch === 'managed';
+  const policiesInMemory = settings?.settings.policyCache === 'memory';
 
   useEffect(() => {
     void refresh();
     return connector.onChange(() => void refresh());
   }, [connector, refresh]);
 
+  // Opened from a badge's "policy not checked — allow": straight to the permission and its button.
+  useEffect(() => {
+    if (section !== 'allow' || permission === 'unknown') return;
+    permissionSection.current?.scrollIntoView({ block: 'start' });
+    allowButton.current?.focus();
+  }, [section, permission]);
+
   async function request() {
     // permissions.request must run in the click's user gesture: no await before it.
-    const granted = await connector.requestPolicyPermission().catch(() => false);
+    const granted = await connector.requestPolicyPermission().catch((error: unknown) => {
+      log.warning('permissions.failed', 'Asking for the policy-check permission failed.', error);
+      return false;
+    });
     setPermission(granted ? 'granted' : 'refused');
   }
 
@@ -46,7 +69,12 @@ export function App({ connector }: { connector: Connector }) {
       <section aria-labelledby="what">
         <h2 id="what">{t('welcome_what_heading')}</h2>
         <p>{t('welcome_what_1')}</p>
-        <p>{t('welcome_what_2')}</p>
+        <p>{t('welcome_what_2', [webmailNamesOr()])}</p>
+      </section>
+
+      <section aria-labelledby="legend">
+        <h2 id="legend">{t('legend_heading')}</h2>
+        <Legend />
       </section>
 
       <section aria-labelledby="privacy">
@@ -57,9 +85,14 @@ export function App({ connector }: { connector: Connector }) {
           <li>{t('welcome_privacy_policy_host')}</li>
           <li>{t('welcome_privacy_nothing_else')}</li>
         </ul>
+        <h3>{t('welcome_stored_heading')}</h3>
+        <ul>
+          <li>{t('welcome_stored_results')}</li>
+          <li>{t(policiesInMemory ? 'welcome_stored_policies_memory' : 'welcome_stored_policies_disk')}</li>
+        </ul>
       </section>
 
-      <section aria-labelledby="permission">
+      <section aria-labelledby="permission" id="allow" ref={permissionSection}>
         <h2 id="permission">{t('welcome_permission_heading')}</h2>
         <p>{t('welcome_permission_why')}</p>
         <p>{t('welcome_permission_scope')}</p>
@@ -70,7 +103,7 @@ export function App({ connector }: { connector: Connector }) {
           {!fetchOffByOrg && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
         </div>
         {!fetchOffByOrg && permission !== 'granted' && (
-          <button type="button" class="primary" onClick={() => void request()}>{t('welcome_permission_button')}</button>
+          <button type="button" class="primary" ref={allowButton} onClick={() => void request()}>{t('welcome_permission_button')}</button>
         )}
       </section>
 

@@ -8,4 +8,5 @@ import { createBrowserConnector } from '../ui/connector.ts';
 
 document.title = t('welcome_title');
 const root = document.getElementById('app');
-if (root) render(<App connector={createBrowserConnector()} />, root);
+// #allow: opened by a badge's "policy not checked — allow" (src/background/main.ts).
+if (root) render(<App connector={createBrowserConnector()} section={location.hash.slice(1) || null} />, root);

@@ -6,15 +6,18 @@
 // from DNS alone: plain.test (MX, no MTA-STS) → unverified; enforce.test (MTA-STS record, policy
 // not fetched) → encrypted.
 //
-// The badge's text lives in a CLOSED shadow root, and Firefox over BiDi offers no way into it
-// (no CDP accessibility snapshot; the BiDi accessibility locator does not enter closed roots).
-// What the page can see is the host element, where it is mounted, and its data-level attribute,
-// which Badge sets only from a verdict the background sent (checking/empty states differ).
+// The badge keeps all its state in a CLOSED shadow root, and Firefox over BiDi offers no way into
+// it (no CDP accessibility snapshot; the BiDi accessibility locator does not enter closed roots;
+// extension pages cannot be opened over BiDi); the page sees only the host element and where it
+// is mounted. So the verdicts are read as a person sees them: the colour of each badge in a
+// screenshot — amber for "no protection published", the calm blue-grey for "likely encrypted"
+// (src/content/badge.ts), neither of which a badge shows before a verdict arrives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchFirefox, type FirefoxSession } from '../support/firefox.ts';
+import { pixelAt, readPng } from '../support/png.ts';
 import { POLICY_PATH, startWorld, type World } from '../support/world.ts';
 
 const FIREFOX_BUILD = resolve('dist/firefox');
@@ -22,6 +25,8 @@ const GMAIL_APP = resolve('test/fixtures/gmail-app');
 /** 127.0.0.61: this suite's own address for port 443 (others use 11, 12, 40). */
 const LOOPBACK = 61;
 const VERDICT_TIMEOUT_MS = 20_000;
+/** Badge backgrounds by tone (src/content/badge.ts, light page). */
+const TONE = { caution: '#fef7e0', calm: '#e4ecf5' } as const;
 
 interface FirefoxManifest {
   background?: { scripts?: string[]; service_worker?: string };
@@ -49,12 +54,25 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** data-level of each compose's badge host (null: no level; undefined: no badge). */
-function badgeLevels(page: Page, composeIds: string[]): Promise<Record<string, string | null | undefined>> {
+/** The attributes of each compose's badge host as the page sees them (undefined: no badge). */
+function hostAttributes(page: Page, composeIds: string[]): Promise<Record<string, string[] | undefined>> {
   return page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
     const host = document.querySelector(`[data-testid="compose-${id}"] [data-intransit="badge"]`);
-    return [id, host === null ? undefined : host.getAttribute('data-level')];
+    return [id, host === null ? undefined : [...host.attributes].map((a) => a.name)];
   })), composeIds);
+}
+
+/** The background colour of each compose's badge bar, as a screenshot shows it. */
+async function badgeColours(page: Page, composeIds: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const id of composeIds) {
+    const host = await page.$(`[data-testid="compose-${id}"] [data-intransit="badge"]`);
+    if (host === null) throw new Error(`no badge in compose ${id}`);
+    const shot = await host.screenshot({ type: 'png' });
+    // Left padding of the bar, mid-height: background only (the glyph starts at 8 px).
+    out[id] = pixelAt(readPng(shot), 3, 12);
+  }
+  return out;
 }
 
 async function addRecipient(page: Page, composeId: string, address: string): Promise<void> {
@@ -76,6 +94,8 @@ describe('Firefox: the shipped build end to end', () => {
     if (!firefox) throw new Error('Firefox did not start');
     const page = await firefox.browser.newPage();
     try {
+      // Wide enough for both 500 px compose windows side by side.
+      await page.setViewport({ width: 1600, height: 900 });
       const response = await page.goto('https://mail.google.com/?composes=2');
       expect(response?.status()).toBe(200);
       await page.waitForSelector('html[data-app-ready="true"]');
@@ -92,17 +112,19 @@ describe('Firefox: the shipped build end to end', () => {
         { compose: 'compose-1', nextIsSubjectRow: true, shadowRoot: null },
         { compose: 'compose-2', nextIsSubjectRow: true, shadowRoot: null },
       ]);
-      // No recipients yet: no verdict level on either badge.
-      expect(await badgeLevels(page, ['1', '2'])).toEqual({ 1: null, 2: null });
-
       await addRecipient(page, '1', 'someone@plain.test');
       await addRecipient(page, '2', 'friend@enforce.test');
-      const expected = { 1: 'unverified', 2: 'encrypted' };
+      const expected = { 1: TONE.caution, 2: TONE.calm };
       // Wait for the verdicts; on timeout fall through so the assertion shows what was there.
-      await page.waitForFunction((want: Record<string, string>) => Object.entries(want).every(([id, level]) =>
-        document.querySelector(`[data-testid="compose-${id}"] [data-intransit="badge"]`)?.getAttribute('data-level') === level),
-      { timeout: VERDICT_TIMEOUT_MS }, expected).catch(() => {});
-      expect(await badgeLevels(page, ['1', '2'])).toEqual(expected);
+      const deadline = Date.now() + VERDICT_TIMEOUT_MS;
+      let seen = await badgeColours(page, ['1', '2']);
+      while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        seen = await badgeColours(page, ['1', '2']);
+      }
+      expect(seen).toEqual(expected);
+      // The badge's state stays inside its closed shadow root: the page sees no level on the host.
+      expect(await hostAttributes(page, ['1', '2'])).toEqual({ 1: ['data-intransit'], 2: ['data-intransit'] });
 
       // The background asked the default resolver (cloudflare-dns.com over its host permission).
       const asked = world.doh.queries.map((q) => `${q.name} ${q.type}`);

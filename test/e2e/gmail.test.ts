@@ -8,29 +8,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { POLICY_PATH } from '../support/world.ts';
 import {
-  activeComposeSection, CHROME_TEST_BUILD, hangDomain, openGmail, openPopup, pasteRecipients, popupRecipients, readActionBadge,
+  activeComposeSection, CHROME_TEST_BUILD, hangDomain, inBadgeRoot, openGmail, openPopup, pasteRecipients, popupRecipients, readActionBadge,
   readInlineBadge, removeRecipient, startHarness, typeRecipient, type GmailPage, type Harness,
 } from './helpers.ts';
 
-/** Each level, the recipient that gets it, and how each surface says it (Gmail as the sender). */
+/** Each level, the recipient that gets it, and its glyph and name (src/shared/level-table.ts; Gmail as the sender). */
 const LEVELS = [
-  { level: 'protected', address: 'ann@enforce.test', inline: 'Protected', glyph: '✓', name: 'Protected' },
-  { level: 'encrypted', address: 'ben@testing.test', inline: 'Likely encrypted', glyph: '~', name: 'Encrypted, not guaranteed' },
-  { level: 'unverified', address: 'cat@plain.test', inline: 'Not protected', glyph: '!', name: 'No protection published' },
-  { level: 'misconfigured', address: 'dan@mismatch.test', inline: 'Misconfigured', glyph: '!!', name: 'Protection broken' },
-  { level: 'undeliverable', address: 'eve@nullmx.test', inline: 'Undeliverable', glyph: '✗', name: 'Does not accept mail' },
-  { level: 'unknown', address: 'fay@[192.0.2.1]', inline: 'Could not check', glyph: '?', name: 'Could not check' },
+  { level: 'protected', address: 'ann@enforce.test', glyph: '✓', name: 'Protected' },
+  { level: 'encrypted', address: 'ben@testing.test', glyph: '~', name: 'Likely encrypted' },
+  { level: 'unverified', address: 'cat@plain.test', glyph: '!', name: 'No protection published' },
+  { level: 'misconfigured', address: 'dan@mismatch.test', glyph: '!!', name: 'Protection broken' },
+  { level: 'undeliverable', address: 'eve@nullmx.test', glyph: '✗', name: 'Does not accept mail' },
+  { level: 'unknown', address: 'fay@[192.0.2.1]', glyph: '?', name: 'Could not check' },
 ] as const;
 
-/** The inline badge's words for the worst level of `total` recipients, `bad` not protected. */
-function inlineText(word: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit ${word}: 1 recipient`;
-  return bad === 0 ? `InTransit ${word}: all ${total} recipients` : `InTransit ${word}: ${bad} of ${total} recipients not protected`;
-}
-function actionTitle(name: string, bad: number, total: number): string {
-  if (total === 1) return `InTransit: 1 recipient — ${name}`;
-  return bad === 0 ? `InTransit: all ${total} recipients — ${name}` : `InTransit: ${bad} of ${total} recipients not protected — worst: ${name}`;
-}
+/**
+ * What each surface says after each recipient is typed, best to worst: calm while everything is
+ * likely encrypted, then the most actionable problem named after its recipient, and `unknown`
+ * never hiding the undeliverable recipient before it.
+ */
+const HEADLINES = [
+  { level: 'protected', tone: 'good', headline: 'Protected' },
+  { level: 'encrypted', tone: 'calm', headline: 'Likely encrypted' },
+  { level: 'unverified', tone: 'caution', headline: 'cat@plain.test: no protection published' },
+  { level: 'misconfigured', tone: 'danger', headline: 'dan@mismatch.test: protection broken (+1 more)' },
+  { level: 'undeliverable', tone: 'danger', headline: 'eve@nullmx.test: does not accept mail (+2 more)' },
+  { level: 'undeliverable', tone: 'danger', headline: 'eve@nullmx.test: does not accept mail (+3 more)' },
+] as const;
+
+const glyphOf = (level: string) => LEVELS.find((l) => l.level === level)?.glyph ?? '';
 
 /** Poll often: each read is one CDP round trip, and results arrive within a few hundred ms. */
 const POLL_MS = 100;
@@ -47,10 +53,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Waits until compose `id` shows `level` with exactly `text` inline and `glyph`/`title` on the toolbar. */
-async function expectShown(id: string, want: { level: string; text: string; glyph: string; title: string }): Promise<void> {
-  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000, interval: POLL_MS }).toMatchObject({ level: want.level, text: want.text });
-  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000, interval: POLL_MS }).toEqual({ text: want.glyph, title: want.title });
+/** Waits until compose `id` shows `level` and the headline inline, and the same glyph and headline on the toolbar. */
+async function expectShown(id: string, want: { level: string; headline: string; tone?: string }): Promise<void> {
+  await expect.poll(() => readInlineBadge(gmail, id), { timeout: 15_000, interval: POLL_MS })
+    .toMatchObject({ level: want.level, text: `InTransit ${want.headline}`, glyph: glyphOf(want.level), ...(want.tone ? { tone: want.tone } : {}) });
+  await expect.poll(() => readActionBadge(h, gmail.tabId), { timeout: 5_000, interval: POLL_MS })
+    .toEqual({ text: glyphOf(want.level), title: `InTransit — ${want.headline}` });
 }
 
 async function withPopup<T>(read: (popup: Page) => Promise<T>): Promise<T> {
@@ -63,59 +71,79 @@ async function withPopup<T>(read: (popup: Page) => Promise<T>): Promise<T> {
 }
 
 describe('Gmail compose in real Chromium (test build: policy fetch granted)', () => {
-  it('shows each level as recipients of every level are typed, inline, on the toolbar and in the popup', async () => {
-    expect(await readInlineBadge(gmail, '1')).toEqual({ level: null, text: 'InTransit No recipients yet', glyph: '' });
+  it('shows each level as recipients of every level are typed: the same headline inline, on the toolbar and in the popup', async () => {
+    expect(await readInlineBadge(gmail, '1')).toEqual({ level: null, tone: 'neutral', text: 'InTransit No recipients yet', glyph: '', allow: false });
     for (const [i, step] of LEVELS.entries()) {
       await gmail.page.getByTestId('to-input-1').focus();
       await typeRecipient(gmail, '1', step.address);
-      const total = i + 1;
-      // Ordered best to worst, so each new recipient is the compose's worst; all but a protected one count as not protected.
-      const bad = LEVELS.slice(0, total).filter((l) => l.level !== 'protected').length;
-      await expectShown('1', { level: step.level, text: inlineText(step.inline, bad, total), glyph: step.glyph, title: actionTitle(step.name, bad, total) });
+      await expectShown('1', HEADLINES[i]!);
     }
-    const shown = await withPopup(async (popup) => {
-      expect(await activeComposeSection(popup).locator('.compose-summary').textContent()).toBe('5 of 6 recipients not protected. Worst: Could not check.');
-      // The popup says "policy not checked" only when the permission is missing: not here.
-      expect(await popup.getByText('Policy not checked').count()).toBe(0);
-      return popupRecipients(popup);
-    });
-    expect(shown).toEqual(LEVELS.map((l) => ({ address: l.address, level: l.name })));
+    const [headline, shown, notes] = await withPopup(async (popup) => Promise.all([
+      activeComposeSection(popup).locator('.headline').textContent(),
+      popupRecipients(popup),
+      popup.getByText('Policy not checked').count(),
+    ]));
+    expect(headline).toBe('eve@nullmx.test: does not accept mail (+3 more)');
+    // Worst first.
+    expect(shown).toEqual(['eve@nullmx.test', 'dan@mismatch.test', 'cat@plain.test', 'fay@[192.0.2.1]', 'ben@testing.test', 'ann@enforce.test']
+      .map((address) => ({ address, level: LEVELS.find((l) => l.address === address)!.name })));
+    // The popup says "policy not checked" only when the permission is missing: not here.
+    expect(notes).toBe(0);
     // The policies were fetched for real, over TLS with the trusted CA.
     expect(h.world.hosts.requests.some((r) => r.host === 'mta-sts.enforce.test' && r.path === POLICY_PATH)).toBe(true);
   });
 
+  it('opens the details above the bar for a compose docked at the bottom of the window, inside the window', async () => {
+    const placed = await inBadgeRoot<{ side: string; top: number; bottom: number; innerHeight: number; caretUnderline: string; labelUnderline: string }>(gmail, '1', `async function () {
+      this.querySelector('button.toggle').click();
+      await new Promise((r) => requestAnimationFrame(r));
+      const panel = this.querySelector('.panel');
+      const rect = panel.getBoundingClientRect();
+      const style = (sel) => getComputedStyle(this.querySelector(sel)).textDecorationLine;
+      const out = { side: panel.dataset.side, top: rect.top, bottom: rect.bottom, innerHeight: window.innerHeight,
+        caretUnderline: style('button.toggle .caret'), labelUnderline: style('button.toggle .label') };
+      this.querySelector('button.toggle').click();
+      return out;
+    }`);
+    expect(placed.side).toBe('above');
+    expect(placed.top).toBeGreaterThanOrEqual(0);
+    expect(placed.bottom).toBeLessThanOrEqual(placed.innerHeight);
+    expect(placed.caretUnderline).toBe('none');
+    expect(placed.labelUnderline).toBe('underline');
+  });
+
   it('changes the badge when a recipient is removed', async () => {
     await removeRecipient(gmail, '1', 'fay@[192.0.2.1]');
-    await expectShown('1', { level: 'undeliverable', text: inlineText('Undeliverable', 4, 5), glyph: '✗', title: actionTitle('Does not accept mail', 4, 5) });
+    await expectShown('1', HEADLINES[4]);
     await removeRecipient(gmail, '1', 'eve@nullmx.test');
     await removeRecipient(gmail, '1', 'dan@mismatch.test');
-    await expectShown('1', { level: 'unverified', text: inlineText('Not protected', 2, 3), glyph: '!', title: actionTitle('No protection published', 2, 3) });
+    await expectShown('1', HEADLINES[2]);
     // Backspace in the empty input removes the last chip, as in Gmail.
     await gmail.page.getByTestId('to-input-1').press('Backspace');
     await removeRecipient(gmail, '1', 'ben@testing.test');
-    await expectShown('1', { level: 'protected', text: inlineText('Protected', 0, 1), glyph: '✓', title: actionTitle('Protected', 0, 1) });
+    await expectShown('1', HEADLINES[0]);
     const shown = await withPopup(popupRecipients);
     expect(shown).toEqual([{ address: 'ann@enforce.test', level: 'Protected' }]);
   });
 
   it('never shows protected for a policy host whose certificate comes from another CA', async () => {
-    // Record every level the badge host ever takes (its data-level attribute is outside the shadow root).
-    await gmail.page.evaluate(() => {
-      const host = document.querySelector('[data-testid="compose-2"] [data-intransit="badge"]');
-      const seen: (string | null)[] = [];
-      (window as unknown as { levelsSeen: (string | null)[] }).levelsSeen = seen;
-      new MutationObserver(() => seen.push(host?.getAttribute('data-level') ?? null)).observe(host as Element, { attributes: true, attributeFilter: ['data-level'] });
-    });
+    // Record every level the badge takes (inside its closed shadow root, read through DevTools).
+    await inBadgeRoot(gmail, '2', `function () {
+      const badge = this.querySelector('.badge');
+      const seen = [];
+      window.levelsSeen = seen;
+      new MutationObserver(() => seen.push(badge.getAttribute('data-level'))).observe(badge, { attributes: true, attributeFilter: ['data-level'] });
+    }`);
     await gmail.page.getByTestId('to-input-2').focus();
     await typeRecipient(gmail, '2', 'gus@otherca.test');
-    await expectShown('2', { level: 'misconfigured', text: inlineText('Misconfigured', 1, 1), glyph: '!!', title: actionTitle('Protection broken', 1, 1) });
+    await expectShown('2', { level: 'misconfigured', headline: 'gus@otherca.test: protection broken' });
     const seen = await gmail.page.evaluate(() => (window as unknown as { levelsSeen: (string | null)[] }).levelsSeen);
     expect(seen).not.toContain('protected');
     // Chromium refused the handshake, so no request ever reached the host.
     expect(h.world.hosts.requests.filter((r) => r.host === 'mta-sts.otherca.test')).toEqual([]);
     const [shown, reason] = await withPopup(async (popup) => Promise.all([
       popupRecipients(popup),
-      popup.locator('li.recipient', { hasText: 'gus@otherca.test' }).locator('p.muted').first().textContent(),
+      popup.locator('li.recipient', { hasText: 'gus@otherca.test' }).locator('p.reason').textContent(),
     ]));
     expect(shown).toEqual([{ address: 'gus@otherca.test', level: 'Protection broken' }]);
     expect(reason).toMatch(/policy/i);
@@ -132,31 +160,74 @@ describe('Gmail compose in real Chromium (test build: policy fetch granted)', ()
     await h.restartServiceWorker();
     h.world.setDelay(0);
     // The new worker resumes the compose from storage.session and finishes the lookup.
-    await expectShown('3', {
-      level: 'encrypted', text: inlineText('Likely encrypted', 1, 2), glyph: '~', title: actionTitle('Encrypted, not guaranteed', 1, 2),
-    });
+    await expectShown('3', { level: 'encrypted', headline: 'Likely encrypted', tone: 'calm' });
     const shown = await withPopup(popupRecipients);
     expect(shown).toEqual([
+      { address: 'ivy@testing.test', level: 'Likely encrypted' },
       { address: 'hal@xn--bcher-kva.test', level: 'Protected' },
-      { address: 'ivy@testing.test', level: 'Encrypted, not guaranteed' },
     ]);
     // Restart again with everything settled: the state survives, and typing goes on working.
     await h.restartServiceWorker();
-    expect(await readActionBadge(h, gmail.tabId)).toEqual({ text: '~', title: actionTitle('Encrypted, not guaranteed', 1, 2) });
+    expect(await readActionBadge(h, gmail.tabId)).toEqual({ text: '~', title: 'InTransit — Likely encrypted' });
     await gmail.page.getByTestId('to-input-3').focus();
     await typeRecipient(gmail, '3', 'jon@nullmx.test');
-    await expectShown('3', { level: 'undeliverable', text: inlineText('Undeliverable', 2, 3), glyph: '✗', title: actionTitle('Does not accept mail', 2, 3) });
+    await expectShown('3', { level: 'undeliverable', headline: 'jon@nullmx.test: does not accept mail' });
     expect(await withPopup(popupRecipients)).toEqual([
-      { address: 'hal@xn--bcher-kva.test', level: 'Protected' },
-      { address: 'ivy@testing.test', level: 'Encrypted, not guaranteed' },
       { address: 'jon@nullmx.test', level: 'Does not accept mail' },
+      { address: 'ivy@testing.test', level: 'Likely encrypted' },
+      { address: 'hal@xn--bcher-kva.test', level: 'Protected' },
     ]);
+  });
+
+  it('after a restart with storage.session full, shows only verdicts for the recipients on screen', async () => {
+    // Compose 1 (focused, so the toolbar shows it too) with protected recipients only.
+    await gmail.page.getByTestId('to-input-1').focus();
+    await typeRecipient(gmail, '1', 'lea@enforce.test');
+    await expectShown('1', { level: 'protected', headline: 'Protected' });
+    // Fill storage.session to the last few bytes, as 34 large results did in Chrome before the fix,
+    // with nothing the worker could evict to make room (its cached results are taken out first): the
+    // next save of the compose state fails even after making room.
+    const left = await h.sw.evaluate(async () => {
+      const { session } = (globalThis as unknown as { chrome: { storage: { session: {
+        QUOTA_BYTES: number; getBytesInUse(k: null): Promise<number>; set(i: object): Promise<void>;
+        get(k: null): Promise<Record<string, unknown>>; remove(k: string[]): Promise<void>;
+      } } } }).chrome.storage;
+      await session.remove(Object.keys(await session.get(null)).filter((k) => k.startsWith('assess:')));
+      let size = session.QUOTA_BYTES - (await session.getBytesInUse(null)) - 64;
+      for (;;) {
+        try {
+          await session.set({ filler: 'x'.repeat(size) });
+          break;
+        } catch {
+          size -= 32;
+        }
+      }
+      return session.QUOTA_BYTES - (await session.getBytesInUse(null));
+    });
+    expect(left).toBeLessThan(200);
+    await typeRecipient(gmail, '1', 'max@plain.test');
+    await expectShown('1', { level: 'unverified', headline: 'max@plain.test: no protection published' });
+    // Every level the badge shows from now on.
+    await inBadgeRoot(gmail, '1', `function () {
+      const badge = this.querySelector('.badge');
+      const seen = [];
+      window.levelsAfterRestart = seen;
+      new MutationObserver(() => seen.push(badge.getAttribute('data-level'))).observe(badge, { attributes: true, attributeFilter: ['data-level'] });
+    }`);
+    // The compose state with max@plain.test could not be saved: the new worker starts from the older list.
+    await h.restartServiceWorker();
+    await expectShown('1', { level: 'unverified', headline: 'max@plain.test: no protection published' });
+    const seen = await gmail.page.evaluate(() => (window as unknown as { levelsAfterRestart: (string | null)[] }).levelsAfterRestart);
+    expect(seen).not.toContain('protected');
+    await h.sw.evaluate(async () => {
+      await (globalThis as unknown as { chrome: { storage: { session: { remove(k: string): Promise<void> } } } }).chrome.storage.session.remove('filler');
+    });
   });
 
   it('says "could not check" for a domain whose lookups hang, never safe', async () => {
     hangDomain(h.world, 'hang.test');
     await gmail.page.getByTestId('to-input-4').focus();
     await typeRecipient(gmail, '4', 'kim@hang.test');
-    await expectShown('4', { level: 'unknown', text: inlineText('Could not check', 1, 1), glyph: '?', title: actionTitle('Could not check', 1, 1) });
+    await expectShown('4', { level: 'unknown', headline: 'kim@hang.test: could not check', tone: 'caution' });
   });
 });

@@ -14,6 +14,24 @@ export const CHROME_TEST_BUILD = resolve('dist/chrome-test');
 export const GMAIL_APP_DIR = resolve('test/fixtures/gmail-app');
 export const POPUP_PATH = 'src/popup/index.html';
 
+/** A webmail-like test app served as the webmail's real origin. */
+export interface AppSite {
+  host: string;
+  dir: string;
+  /** Content-Security-Policy header of every response (the app's own Trusted Types policy). */
+  csp?: string;
+  /** The app's scripting object on window (composeIds(), …). */
+  global: string;
+}
+
+export const GMAIL_SITE: AppSite = { host: 'mail.google.com', dir: GMAIL_APP_DIR, global: 'gmailApp' };
+/** As Outlook on the web: Trusted Types required, one policy allowed, `default`, which the app creates. */
+export const OUTLOOK_SITE: AppSite = {
+  host: 'outlook.office.com', dir: resolve('test/fixtures/outlook-app'), global: 'outlookApp',
+  csp: "require-trusted-types-for 'script'; trusted-types default",
+};
+export const YAHOO_SITE: AppSite = { host: 'mail.yahoo.com', dir: resolve('test/fixtures/yahoo-app'), global: 'yahooApp' };
+
 /** The slice of the extension API the tests call inside the service worker (no @types/chrome). */
 interface ChromeApi {
   action: {
@@ -21,7 +39,7 @@ interface ChromeApi {
     getTitle(details: { tabId: number }): Promise<string>;
   };
   tabs: {
-    query(info: { url?: string }): Promise<{ id?: number; url?: string }[]>;
+    query(info: { url?: string }): Promise<{ id?: number; url?: string; openerTabId?: number }[]>;
     get(tabId: number): Promise<{ windowId: number }>;
     create(info: { url: string; active: boolean; windowId: number }): Promise<unknown>;
   };
@@ -54,10 +72,11 @@ export interface Harness {
  * name resolution is replaced by host-resolver rules: the default resolvers' names go to the DoH
  * server, every mta-sts. name and mail.google.com to the HTTPS hosts, everything else fails.
  */
-export async function startHarness(options: { loopback: number; extensionDir: string }): Promise<Harness> {
+export async function startHarness(options: { loopback: number; extensionDir: string; sites?: AppSite[] }): Promise<Harness> {
   requireBuild(options.extensionDir);
   const world = await startWorld({ loopback: options.loopback });
-  world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });
+  const sites = options.sites ?? [GMAIL_SITE];
+  for (const site of sites) world.hosts.set(site.host, { static: site.dir, ...(site.csp ? { csp: site.csp } : {}) });
   const dohPort = new URL(world.doh.url).port;
   let browser: ChromiumSession;
   try {
@@ -65,7 +84,7 @@ export async function startHarness(options: { loopback: number; extensionDir: st
       ca: world.ca,
       extensionDir: options.extensionDir,
       hostRules: {
-        'mail.google.com': `${world.ip}:443`,
+        ...Object.fromEntries(sites.map((site) => [site.host, `${world.ip}:443`])),
         'mta-sts.*': `${world.ip}:443`,
         'cloudflare-dns.com': `${world.ip}:${dohPort}`,
         'dns.google': `${world.ip}:${dohPort}`,
@@ -112,34 +131,70 @@ export interface GmailPage {
   close(): Promise<void>;
 }
 
-/** Opens the Gmail-like app (query e.g. `composes=1`) and waits until every compose has its badge. */
-export async function openGmail(h: Harness, query: string): Promise<GmailPage> {
+/** Another page (a pop-out window) of a webmail, for reading its badges. */
+export type WebmailPage = GmailPage;
+
+/** The extension's id for the tab whose URL is `url` (undefined: none). */
+export async function tabIdOf(h: Harness, url: string): Promise<number | undefined> {
+  return h.sw.evaluate(async (u) => {
+    const tabs = await (globalThis as WithChrome).chrome.tabs.query({});
+    return tabs.find((t) => t.url === u)?.id;
+  }, url);
+}
+
+/** The tab a page of tab `openerTabId` opened (a pop-out window), once the browser lists it. */
+export async function tabOpenedBy(h: Harness, openerTabId: number): Promise<number | undefined> {
+  return h.sw.evaluate(async (opener) => {
+    const tabs = await (globalThis as WithChrome).chrome.tabs.query({});
+    return tabs.find((t) => t.openerTabId === opener)?.id;
+  }, openerTabId);
+}
+
+/** Opens a webmail-like app (query e.g. `compose=1`) and waits until every compose has its badge. */
+export async function openWebmail(h: Harness, site: AppSite, query: string): Promise<WebmailPage> {
   // A unique parameter makes the tab findable by URL from the service worker.
-  const url = `https://mail.google.com/?${query}${query ? '&' : ''}tab=${++pageCounter}`;
+  const url = `https://${site.host}/?${query}${query ? '&' : ''}tab=${++pageCounter}`;
   const page = await h.browser.context.newPage();
   // Wide enough for four 500 px compose windows side by side, as on a desktop screen.
   await page.setViewportSize({ width: 2200, height: 1000 });
   await page.goto(url);
   await page.locator('html[data-app-ready="true"]').waitFor({ state: 'attached' });
-  const composes = await page.evaluate(() => (window as unknown as { gmailApp: { composeIds(): string[] } }).gmailApp.composeIds());
+  const composes = await page.evaluate((global) => (window as unknown as Record<string, { composeIds(): string[] }>)[global]!.composeIds(), site.global);
   for (const id of composes) await page.locator(`[data-testid="compose-${id}"] [data-intransit="badge"]`).waitFor({ state: 'attached' });
-  const tabId = await h.sw.evaluate(async (u) => {
-    const tabs = await (globalThis as WithChrome).chrome.tabs.query({ url: 'https://mail.google.com/*' });
-    return tabs.find((t) => t.url === u)?.id;
-  }, url);
-  if (tabId === undefined) throw new Error(`openGmail: no tab with ${url}`);
+  const tabId = await tabIdOf(h, url);
+  if (tabId === undefined) throw new Error(`openWebmail: no tab with ${url}`);
+  return attachPage(h, page, tabId, url);
+}
+
+/** Wraps a page (e.g. a pop-out window) for readInlineBadge. */
+export async function attachPage(h: Harness, page: Page, tabId: number, url: string): Promise<WebmailPage> {
   const cdp = await h.browser.context.newCDPSession(page);
   return { page, tabId, url, cdp, close: async () => { await cdp.detach().catch(() => {}); await page.close(); } };
 }
 
-/** What the inline badge of a compose shows: the level attribute and the words in its bar. */
+/** Opens the Gmail-like app (query e.g. `composes=1`) and waits until every compose has its badge. */
+export async function openGmail(h: Harness, query: string): Promise<GmailPage> {
+  return openWebmail(h, GMAIL_SITE, query);
+}
+
+/** The DoH query names since `from` that are not under one of `domains` (nothing else may be asked). */
+export function queriesOutside(h: Harness, domains: readonly string[], from = 0): string[] {
+  const under = (name: string) => domains.some((d) => name === d || name.endsWith(`.${d}`));
+  return [...new Set(h.world.doh.queries.slice(from).map((q) => q.name.toLowerCase().replace(/\.$/, '')).filter((name) => !under(name)))];
+}
+
+/** What the inline badge of a compose shows: its level, tone and the words in its bar. */
 export interface InlineBadge {
-  /** `data-level` of the badge host (absent when there are no recipients). */
+  /** The level the badge shows (kept inside its closed shadow root; null without recipients). */
   level: string | null;
-  /** The bar's visible words (glyph left out: it is aria-hidden), e.g. "InTransit Protected: 1 recipient". */
+  /** good, calm, caution, danger or neutral (src/shared/level-table.ts). */
+  tone: string | null;
+  /** The bar's visible words (glyph left out: it is aria-hidden), e.g. "InTransit Protected". */
   text: string;
-  /** The glyph before the words (✓, ⚠, ✕, ?, ◐, ◌). */
+  /** The glyph before the words, from the level table (✓ ~ ! !! ✗ ? … –). */
   glyph: string;
+  /** Whether "Policy not checked — allow" is offered. */
+  allow: boolean;
 }
 
 interface RemoteNode { shadowRoots?: { shadowRootType?: string; backendNodeId: number }[] }
@@ -149,9 +204,11 @@ interface RemoteNode { shadowRoots?: { shadowRootType?: string; backendNodeId: n
  * a CLOSED shadow root, which neither the page nor Playwright's selectors can enter; DevTools can
  * (DOM.describeNode with pierce), as a person's eyes can.
  */
-export async function readInlineBadge(g: GmailPage, composeId: string): Promise<InlineBadge | null> {
+export async function readInlineBadge(g: GmailPage, composeId: string, options: { frame?: string } = {}): Promise<InlineBadge | null> {
   const selector = `[data-testid="compose-${composeId}"] [data-intransit="badge"]`;
-  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  // A compose in a same-origin frame (options.frame selects the iframe) is reached through it.
+  const doc = options.frame === undefined ? 'document' : `document.querySelector(${JSON.stringify(options.frame)})?.contentDocument`;
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `${doc}?.querySelector(${JSON.stringify(selector)}) ?? null` });
   if (result.objectId === undefined) return null;
   try {
     const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
@@ -164,10 +221,12 @@ export async function readInlineBadge(g: GmailPage, composeId: string): Promise<
       returnByValue: true,
       functionDeclaration: `function () {
         const status = this.querySelector('[role="status"]');
+        const root = this.querySelector('.badge');
         const words = [...status.children].filter((e) => e.getAttribute('aria-hidden') !== 'true')
           .map((e) => e.textContent.trim()).filter((t) => t !== '');
-        return { level: this.host.getAttribute('data-level'), text: words.join(' '),
-          glyph: status.querySelector('[aria-hidden="true"]')?.textContent ?? '' };
+        const allow = this.querySelector('button.allow');
+        return { level: root.getAttribute('data-level'), tone: root.getAttribute('data-tone'), text: words.join(' '),
+          glyph: status.querySelector('[aria-hidden="true"]')?.textContent ?? '', allow: allow !== null && !allow.hidden };
       }`,
     });
     await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
@@ -210,15 +269,36 @@ export async function openPopup(h: Harness, g: GmailPage): Promise<Page> {
   return popup;
 }
 
-export interface PopupRecipient { address: string; level: string }
-
-/** The popup's section of the compose being written ("… (the one you are writing)", or the only one). */
-export function activeComposeSection(popup: Page): Locator {
-  const sections = popup.locator('section.compose');
-  return sections.filter({ has: popup.getByRole('heading', { name: /the one you are writing|^Your email$/ }) });
+/**
+ * Runs `fn` inside the closed shadow root of compose `composeId`'s badge (through CDP, as the
+ * person's eyes can read it; neither the page nor Playwright's selectors can enter it).
+ */
+export async function inBadgeRoot<T>(g: GmailPage, composeId: string, fn: string): Promise<T> {
+  const selector = `[data-testid="compose-${composeId}"] [data-intransit="badge"]`;
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  if (result.objectId === undefined) throw new Error(`inBadgeRoot: no badge in compose ${composeId}`);
+  try {
+    const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
+    const root = node.shadowRoots?.[0];
+    if (root === undefined) throw new Error('inBadgeRoot: the badge has no shadow root');
+    const { object } = await g.cdp.send('DOM.resolveNode', { backendNodeId: root.backendNodeId });
+    if (object.objectId === undefined) throw new Error('inBadgeRoot: cannot resolve the shadow root');
+    const read = await g.cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, awaitPromise: true, functionDeclaration: fn });
+    await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
+    return read.result.value as T;
+  } finally {
+    await g.cdp.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => {});
+  }
 }
 
-/** The recipients the popup lists for the active compose (address and the level's word), in order. */
+export interface PopupRecipient { address: string; level: string }
+
+/** The popup's section of the compose being written (listed first; marked when the tab has several). */
+export function activeComposeSection(popup: Page): Locator {
+  return popup.locator('section.compose[data-active="true"]');
+}
+
+/** The recipients the popup lists for the active compose (address and the level's word), worst first. */
 export async function popupRecipients(popup: Page): Promise<PopupRecipient[]> {
   return activeComposeSection(popup).locator('li.recipient').evaluateAll((items) => items.map((li) => ({
     address: li.querySelector('.address')?.textContent ?? '',

@@ -32,6 +32,7 @@ const MANAGED = {
   internalDomains: ['*.intranet.test'],
   requiredTlsDomains: ['partner.test'],
   skipDomains: ['secret.test'],
+  policyCache: 'memory',
   orgName: 'Example Org',
   helpUrl: 'https://help.example.org/intransit',
 };
@@ -130,12 +131,21 @@ describe('managed policy in real Chromium', () => {
     for (const address of ['ann@enforce.test', 'ivan@hr.intranet.test', 'pat@partner.test', 'sam@secret.test']) {
       await typeRecipient(gmail, '1', address);
     }
-    // Worst of protected, internal, required; skipped does not count toward it.
+    // Protected, internal and required are all good; skipped does not count toward the headline.
     await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 20_000 })
-      .toMatchObject({ level: 'protected', text: 'InTransit Protected: all 4 recipients' });
+      .toMatchObject({ level: 'protected', tone: 'good', text: 'InTransit Protected' });
     expect(asked('enforce.test')).toBe(true);
     for (const listed of ['intranet.test', 'partner.test', 'secret.test']) expect(asked(listed), listed).toBe(false);
     expect(decoy.queries).toEqual([]);
+  });
+
+  it('keeps the fetched MTA-STS policy in memory only when the organisation sets policyCache to memory', async () => {
+    const keys = await h.sw.evaluate(async () => {
+      const { storage } = (globalThis as unknown as { chrome: { storage: Record<'local' | 'session', { get(k: null): Promise<Record<string, unknown>> }> } }).chrome;
+      return { local: Object.keys(await storage.local.get(null)), session: Object.keys(await storage.session.get(null)) };
+    });
+    expect(keys.local.filter((k) => k.startsWith('mtasts:'))).toEqual([]);
+    expect(keys.session).toContain('mtasts:enforce.test');
   });
 
   it('shows the levels, the organisation and its help page in the popup', async () => {
@@ -146,9 +156,9 @@ describe('managed policy in real Chromium', () => {
     ]));
     expect(recipients).toEqual([
       { address: 'ann@enforce.test', level: 'Protected' },
-      { address: 'ivan@hr.intranet.test', level: 'Internal' },
       { address: 'pat@partner.test', level: 'TLS required' },
-      { address: 'sam@secret.test', level: 'Skipped (organisation setting)' },
+      { address: 'ivan@hr.intranet.test', level: 'Internal' },
+      { address: 'sam@secret.test', level: 'Skipped' },
     ]);
     expect(org).toBe('Set up by Example Org');
     expect(help).toBe(MANAGED.helpUrl);
@@ -167,6 +177,7 @@ describe('managed policy in real Chromium', () => {
       for (const [name, field] of [
         ['DNS resolvers', 'textarea'], ['Internal domains', 'textarea'], ['TLS-required domains', 'textarea'],
         ['Domains to skip', 'textarea'], ['Organisation name', 'input'], ['When to warn', 'select'],
+        ['Where fetched policies are kept', 'input:checked'],
       ] as const) {
         const s = section(name);
         const control = s.locator(field);
@@ -186,7 +197,8 @@ describe('managed policy in real Chromium', () => {
       'TLS-required domains': { locked: true, value: 'partner.test', disabled: true },
       'Domains to skip': { locked: true, value: 'secret.test', disabled: true },
       'Organisation name': { locked: true, value: 'Example Org', disabled: true },
-      'When to warn': { locked: false, value: 'encrypted', disabled: false },
+      'When to warn': { locked: false, value: 'unverified', disabled: false },
+      'Where fetched policies are kept': { locked: true, value: 'memory', disabled: true },
     });
   });
 
@@ -194,7 +206,7 @@ describe('managed policy in real Chromium', () => {
     writePolicy({ ...MANAGED, skipDomains: [] });
     // Chromium notices the changed file after about 5 s and fires storage.onChanged (managed).
     await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 30_000, interval: 500 })
-      .toMatchObject({ level: 'undeliverable', text: 'InTransit Undeliverable: 1 of 4 recipients not protected' });
+      .toMatchObject({ level: 'undeliverable', text: 'InTransit sam@secret.test: does not accept mail' });
     expect(asked('secret.test')).toBe(true);
     expect(decoy.queries).toEqual([]);
   });

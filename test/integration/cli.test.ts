@@ -58,7 +58,7 @@ describe('intransit check', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^DOMAIN\s+LEVEL\s+EVIDENCE\s+REASON$/);
-    expect(lines.find((l) => l.startsWith('enforce.test'))).toMatch(/protected.*STS enforce.*MTA-STS/);
+    expect(lines.find((l) => l.startsWith('enforce.test'))).toMatch(/✓ Protected.*STS enforce.*MTA-STS/);
     expect(lines.find((l) => l.startsWith('testing.test'))).toMatch(/encrypted.*STS testing/);
   });
 

@@ -23,6 +23,10 @@ export interface CheckOptions {
   sender: SenderId | undefined;
   /** From HTTPS_PROXY / NO_PROXY. */
   proxy: HttpProxyOptions | undefined;
+  /** --service: ask this lookup service (docs/lookup-service.md) instead of checking here. */
+  service: string | undefined;
+  /** --token, else INTRANSIT_TOKEN: the service's organisation token. */
+  token: string | undefined;
 }
 
 export function parseCheckArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>>): CheckOptions {
@@ -31,6 +35,8 @@ export function parseCheckArgs(args: readonly string[], env: Readonly<Record<str
   let json = false;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   let sender: SenderId | undefined;
+  let service: string | undefined;
+  let token: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const value = (): string => {
@@ -45,17 +51,24 @@ export function parseCheckArgs(args: readonly string[], env: Readonly<Record<str
     else if (arg.startsWith('--resolver=')) resolvers.push(parseResolver(arg.slice(11)));
     else if (arg.startsWith('--timeout=')) timeoutMs = parseTimeout(arg.slice(10));
     else if (arg.startsWith('--sender=')) sender = parseSender(arg.slice(9));
+    else if (arg === '--service') service = parseService(value());
+    else if (arg.startsWith('--service=')) service = parseService(arg.slice(10));
+    else if (arg === '--token') token = parseToken(value());
+    else if (arg.startsWith('--token=')) token = parseToken(arg.slice(8));
     else if (arg.startsWith('-')) throw new UsageError(`unknown option '${escapeForTerminal(arg)}' for check`);
     else targets.push(checkTarget(arg));
   }
   if (targets.length === 0) throw new UsageError('check needs at least one address or domain');
+  if (service !== undefined && resolvers.length > 0) throw new UsageError('--resolver and --service do not go together: the lookup service uses its own resolver');
+  if (token !== undefined && service === undefined) throw new UsageError('--token goes with --service');
+  if (service !== undefined && token === undefined && env.INTRANSIT_TOKEN) token = parseToken(env.INTRANSIT_TOKEN);
   let proxy: HttpProxyOptions | undefined;
   try {
     proxy = proxyFromEnv(env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return { targets, json, resolvers: resolvers.length > 0 ? resolvers : DEFAULT_RESOLVERS, timeoutMs, sender, proxy };
+  return { targets, json, resolvers: resolvers.length > 0 ? resolvers : DEFAULT_RESOLVERS, timeoutMs, sender, proxy, service, token };
 }
 
 /** The target itself, or a UsageError that says what it looks like and what to give instead. */
@@ -106,6 +119,29 @@ function parseResolver(value: string): string {
   const parsed = parseResolverUrl(value);
   if (!parsed.ok) throw new UsageError(`--resolver: ${escapeForTerminal(parsed.error)}`);
   return parsed.url;
+}
+
+/** The lookup service's base URL: https, or http on loopback (development). */
+function parseService(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--service: '${escapeForTerminal(value)}' is not a URL`);
+  }
+  const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(`--service: '${escapeForTerminal(value)}' must be an https:// URL (http:// only for localhost)`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new UsageError(`--service: '${escapeForTerminal(value)}' must be the service's base URL, e.g. https://intransit.example.org`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseToken(value: string): string {
+  if (!/^[\x21-\x7e]{1,256}$/.test(value)) throw new UsageError('--token: a token is 1-256 printable ASCII characters without spaces');
+  return value;
 }
 
 function parseTimeout(value: string): number {

@@ -11,6 +11,10 @@ import { startDeadline } from './deadline.ts';
 
 export async function run(args: readonly string[], io: Io): Promise<number> {
   const options = parseCheckArgs(args, io.env);
+  if (options.service !== undefined) {
+    const { checkThroughService } = await import('./service.ts');
+    return checkThroughService(options, io);
+  }
   const deadline = startDeadline(options.timeoutMs);
   const connect = { connectTimeoutMs: options.timeoutMs, ...(options.proxy ? { proxy: options.proxy } : {}) };
   // DoH over one HTTP/2 connection per resolver (RFC 8484 s5.2), HTTP/1.1 for a resolver that

@@ -2,20 +2,17 @@
 // cut with "…" so the columns stay aligned; REASON comes last and is never cut: on a terminal it
 // wraps under its own column, in a pipe each row stays one line (grep-friendly).
 // Every cell is escaped (escape.ts): domains, evidence and reasons carry text from the network.
+// LEVEL is the level's glyph and name from the extension's level table (src/shared/level-table.ts),
+// in English: one vocabulary in the badge, the popup and here.
 import type { Assessment } from '../../core/index.ts';
+import { englishLevel } from '../../shared/english.ts';
+import { LEVELS_BY_RANK } from '../../shared/level-table.ts';
 import { displayWidth, fitAll, fitEnd, fitMiddle, padTo, wrap } from '../columns.ts';
-
-const GLYPH: Record<string, string> = {
-  protected: '✔',
-  encrypted: '~',
-  unverified: '!',
-  misconfigured: '✖',
-  undeliverable: '✖',
-  unknown: '?',
-};
 
 export const DOMAIN_WIDTH = 40;
 export const EVIDENCE_WIDTH = 40;
+/** Wide enough for every level's glyph and name ("! No protection published"). */
+const LEVEL_WIDTH = Math.max(...LEVELS_BY_RANK.map((level) => displayWidth(englishLevel(level))));
 /** Below this many columns for REASON, wrapping helps nobody: rows stay one line. */
 const MIN_REASON_WIDTH = 24;
 const GAP = '  ';
@@ -28,7 +25,7 @@ export interface TableOptions {
 export function formatTable(assessments: readonly Assessment[], options: TableOptions = {}): string {
   const rows = assessments.map((a) => [
     fitMiddle(a.displayDomain ?? a.domain, DOMAIN_WIDTH),
-    fitEnd(`${GLYPH[a.level] ?? ''} ${a.level}`, 20),
+    fitEnd(englishLevel(a.level), LEVEL_WIDTH),
     fitEnd(keyEvidence(a), EVIDENCE_WIDTH),
     a.reasons[0]?.message ?? '',
   ] as const);

@@ -1,13 +1,14 @@
-// Gmail's implementation of the provider-neutral adapter. All selectors come from selectors.ts;
-// this file holds only the logic that scopes them (webmail.md §1.2, §1.5: every query is scoped
-// to a `[name=to|cc|bcc]` field, so the From row, suggestion lists and quoted headers that look
-// like chips are never read).
+// Gmail's implementation of the webmail adapter (src/content/adapter.ts). All selectors come
+// from selectors.ts; this file holds only the logic that scopes them: every query is scoped to a
+// `[name=to|cc|bcc]` field, so the From row, suggestion lists and quoted headers that look like
+// chips are never read.
 import type { RecipientField } from '../../shared/messages.ts';
-import type { BadgeAnchor, FieldRef, ProviderAdapter } from '../adapter.ts';
+import type { BadgeAnchor, FieldRef, WebmailAdapter } from '../adapter.ts';
 import { cleanAddress } from '../recipients.ts';
+import { elementOf, outermost } from '../selectors.ts';
 import {
-  anyOf, CHIP, CHIP_ADDRESS_ATTRIBUTES, CHIP_LISTBOX, CLASSIC_CHIP_VALUE, CLASSIC_FIELD_CONTAINER,
-  COMPOSE_KEY_INPUT, COMPOSE_ROOT, COMPOSE_ROOT_CLASS, FIELD, IRRELEVANT_SUBTREE, PENDING_INPUT,
+  anyOf, CHIP, CHIP_ADDRESS_ATTRIBUTES, CHIP_LISTBOX, CHIP_NAME_ATTRIBUTE, CLASSIC_CHIP_VALUE, CLASSIC_FIELD_CONTAINER,
+  COMPOSE_KEY_INPUT, COMPOSE_ROOT, COMPOSE_ROOT_CLASS, FIELD, IRRELEVANT_SUBTREE, OBSERVED_ATTRIBUTES, PENDING_INPUT,
   RECIPIENT_TARGET, RECIPIENTS_BLOCK, STANDALONE_COMPOSE_BODY_CLASSES, STANDALONE_COMPOSE_ROOT,
   SUBJECT_INPUT, SUBJECT_ROW,
 } from './selectors.ts';
@@ -23,10 +24,6 @@ const IRRELEVANT_SEL = anyOf(IRRELEVANT_SUBTREE);
 const SUBJECT_ROW_SEL = anyOf(SUBJECT_ROW);
 const FIELD_ORDER: Record<RecipientField, number> = { to: 0, cc: 1, bcc: 2, unknown: 3 };
 const MAX_KEY_LENGTH = 100;
-
-function elementOf(node: Node): Element | null {
-  return node.nodeType === 1 ? (node as Element) : node.parentElement;
-}
 
 function isStandaloneCompose(doc: Document): boolean {
   const body = doc.body as HTMLElement | null;
@@ -61,12 +58,9 @@ function readAttributeAddress(el: Element): string | null {
   return null;
 }
 
-export const gmailAdapter: ProviderAdapter = {
-  provider: 'gmail',
-
-  matches(loc) {
-    return loc.hostname === 'mail.google.com';
-  },
+export const gmailAdapter: WebmailAdapter = {
+  webmail: 'gmail',
+  observedAttributes: OBSERVED_ATTRIBUTES,
 
   findComposeRoots(doc) {
     const found: Element[] = [];
@@ -78,7 +72,7 @@ export const gmailAdapter: ProviderAdapter = {
       if (main !== null) found.push(main);
     }
     // Keep the outermost root if Gmail ever nests them, so a compose is never counted twice.
-    return found.filter((el) => !found.some((other) => other !== el && other.contains(el)));
+    return outermost(found);
   },
 
   mayContainComposeRoot(el) {
@@ -127,18 +121,21 @@ export const gmailAdapter: ProviderAdapter = {
   },
 
   readChip(chip) {
+    const name = chip.getAttribute(CHIP_NAME_ATTRIBUTE) ?? '';
     const direct = readAttributeAddress(chip);
-    if (direct !== null) return direct;
+    if (direct !== null) return { address: direct, name };
     // Classic: hidden input "Name <addr>", or a descendant span[email].
     const hidden = chip.querySelector(CLASSIC_CHIP_VALUE);
     if (hidden !== null) {
       const value = (hidden as HTMLInputElement).value;
-      if (cleanAddress(value) !== null) return value;
+      if (cleanAddress(value) !== null) return { address: value, name };
     }
     for (const el of chip.querySelectorAll('[email], [data-hovercard-id]')) {
       const value = readAttributeAddress(el);
-      if (value !== null) return value;
+      if (value !== null) return { address: value, name };
     }
+    // Every Gmail chip carries its address; one without a valid one is an entry Gmail marks
+    // invalid and refuses to send to (Mailvelope's "not-an-email" case): not a recipient.
     return null;
   },
 

@@ -1,23 +1,15 @@
 // Every Gmail selector the adapter uses, as data. Gmail's class names are obfuscated and change
-// without notice (webmail.md §1.4, §1.5), so each role lists alternatives, newest era first,
+// without notice (PeopleKit replaced the whole chip layer in Oct 2021), so each role lists alternatives, newest era first,
 // each with where it was seen. A breakage should be a one-line change here.
 //
 // Era names: "peoplekit" = the recipient UI rolled out in Oct 2021 (workspaceupdates.googleblog.com
 // /2021/10/visual-updates-for-composing-email-in-gmail.html), current; "classic" = 2014 → 2021,
 // still kept as a fallback by InboxSDK and gmail.js in 2026.
 
-export interface SelectorAlt {
-  /** A CSS selector, always used scoped to the element named by the role. */
-  readonly selector: string;
-  readonly era: 'any' | 'peoplekit' | 'classic';
-  /** Where this selector comes from (repository : file, or issue). */
-  readonly source: string;
-}
+import type { SelectorAlt as Alt } from '../selectors.ts';
 
-/** One selector string matching any alternative (order does not matter to querySelectorAll). */
-export function anyOf(alts: readonly SelectorAlt[]): string {
-  return alts.map((a) => a.selector).join(', ');
-}
+export { anyOf } from '../selectors.ts';
+type SelectorAlt = Alt<'peoplekit' | 'classic'>;
 
 /** Compose roots: popup "moles" (several at once), full screen, inline reply/forward. */
 export const COMPOSE_ROOT: readonly SelectorAlt[] = [
@@ -46,7 +38,7 @@ export const COMPOSE_KEY_INPUT: readonly SelectorAlt[] = [
 
 /** Recipient field containers. Only to/cc/bcc: the From row and everything else is excluded. */
 export const FIELD: readonly SelectorAlt[] = [
-  // div.anm[name=to|cc|bcc]; `name` is the longest-lived hook (webmail.md §1.5).
+  // div.anm[name=to|cc|bcc]; `name` is the longest-lived hook (2014 → 2026).
   { selector: 'div[name="to"], div[name="cc"], div[name="bcc"]', era: 'peoplekit', source: 'InboxSDK page-parser.ts (.GS .anm[name]); gmail.js #714 (tr.bzf div[name])' },
   // The typing textarea; its container (CLASSIC_FIELD_CONTAINER) also holds the .vR chips.
   { selector: 'textarea[name="to"], textarea[name="cc"], textarea[name="bcc"]', era: 'classic', source: 'InboxSDK getOldRecipientRowForType (textarea.vO[name]); 2020 capture' },
@@ -77,6 +69,9 @@ export const CHIP_ADDRESS_ATTRIBUTES = [
   'email', // classic span.vN[email]: Mailvelope providerSpecific.js ≤2022; FlowCrypt span[email]
 ] as const;
 
+/** A PeopleKit chip's display name. */
+export const CHIP_NAME_ATTRIBUTE = 'data-name'; // InboxSDK get-recipients.ts, gmail.js
+
 /** Classic chip's hidden input whose value is "Name <addr>" (gmail.js recipients(), InboxSDK). */
 export const CLASSIC_CHIP_VALUE = 'input[type="hidden"]';
 
@@ -88,6 +83,10 @@ export const PENDING_INPUT: readonly SelectorAlt[] = [
   { selector: 'textarea', era: 'classic', source: 'classic textarea.vO[name] is the field itself (see FIELD)' },
 ];
 
+/** Attributes whose changes can change what a field holds (PeopleKit chip, classic chip
+ *  span/hidden input, the field's name). The watcher observes only these. */
+export const OBSERVED_ATTRIBUTES = ['data-hovercard-id', 'email', 'value', 'name'] as const;
+
 /** Where the recipient data may be touched by events: inside a field or a classic textarea. */
 export const RECIPIENT_TARGET = 'div[name="to"], div[name="cc"], div[name="bcc"], .wO, textarea[name="to"], textarea[name="cc"], textarea[name="bcc"]';
 
@@ -98,7 +97,7 @@ export const IRRELEVANT_SUBTREE: readonly SelectorAlt[] = [
   { selector: 'input[name="subjectbox"]', era: 'any', source: 'gmail.js, Mailvelope .aoT' },
 ];
 
-/** Badge placement (webmail.md §7.4 "Gmail, primary"): before the subject row … */
+/** Badge placement: before the subject row (where FlowCrypt puts its strip) … */
 export const SUBJECT_ROW: readonly SelectorAlt[] = [
   { selector: '.aoD.az6', era: 'any', source: 'FlowCrypt inserts before it; InboxSDK/Mailvelope subject input.aoT lives inside' },
 ];

@@ -1,4 +1,4 @@
-// The details behind one verdict: what was looked up and what it said (DESIGN.md "evidence").
+// The details behind one verdict: what was looked up and what it said (the Assessment's evidence, src/core/types.ts).
 import type { Assessment } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { cap, daneHostText, formatMaxAge, mtaStsPolicyText, mtaStsRecordText, mxStatusText, tlsRptText, usageName, yesNo } from '../format.ts';

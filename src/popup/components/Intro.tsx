@@ -1,5 +1,6 @@
 // What InTransit does, for a tab that is not a supported webmail.
 import { t } from '../../shared/i18n.ts';
+import { webmailNamesOr } from '../../shared/webmail-names.ts';
 
 export function Intro({ inWebmail }: { inWebmail: boolean }) {
   return (
@@ -8,7 +9,7 @@ export function Intro({ inWebmail }: { inWebmail: boolean }) {
       {inWebmail ? <p>{t('popup_no_compose')}</p> : (
         <>
           <p>{t('popup_intro_what')}</p>
-          <p>{t('popup_intro_where')}</p>
+          <p>{t('popup_intro_where', [webmailNamesOr()])}</p>
         </>
       )}
     </section>

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import type { Assessment } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
-import { levelSummary } from '../../shared/level-display.ts';
+import { levelMeaning } from '../../shared/level-display.ts';
+import { log } from '../../shared/log.ts';
 import type { Connector } from '../../ui/connector.ts';
 import { RecipientItem } from './RecipientItem.tsx';
 
@@ -21,7 +22,8 @@ export function ManualCheck({ connector }: { connector: Connector }) {
       if (force && result.status === 'done') await connector.recheck(result.assessments.map((a) => a.domain));
       const response = await connector.checkManual(text);
       setResult({ status: 'done', assessments: response.assessments, ...(response.error !== undefined ? { error: response.error } : {}) });
-    } catch {
+    } catch (error) {
+      log.error('popup.manual-check-failed', 'A check by hand failed.', error);
       setResult({ status: 'failed' });
     }
   }
@@ -47,7 +49,7 @@ export function ManualCheck({ connector }: { connector: Connector }) {
         </div>
       </form>
       <div role="status" aria-live="polite">
-        {result.status === 'checking' && <p>{t('level_checking_summary')}</p>}
+        {result.status === 'checking' && <p>{t('level_checking_meaning')}</p>}
         {result.status === 'failed' && <p>{t('popup_error_background')}</p>}
         {result.status === 'done' && result.error !== undefined && <p>{result.error}</p>}
       </div>
@@ -55,7 +57,7 @@ export function ManualCheck({ connector }: { connector: Connector }) {
         <>
           <ul class="plain recipients">
             {result.assessments.map((a) => (
-              <RecipientItem key={a.domain} label={a.displayDomain ?? a.domain} level={a.level} summary={levelSummary(a.level)} assessment={a} />
+              <RecipientItem key={a.domain} label={a.displayDomain ?? a.domain} level={a.level} summary={levelMeaning(a.level)} assessment={a} />
             ))}
           </ul>
           <button type="button" onClick={(e) => void check(e, true)}>{t('popup_check_again')}</button>

@@ -1,5 +1,7 @@
 // One recipient (or one domain checked by hand): address, level as icon + word, one plain
-// sentence, and the evidence one click away.
+// sentence — why this domain got its level when the check says so, else what the level means
+// (never both: they would say the same twice) — and the evidence one click away behind a
+// "Details" button named after the recipient.
 import type { Assessment } from '../../core/index.ts';
 import type { DisplayLevel } from '../../shared/messages.ts';
 import { t } from '../../shared/i18n.ts';
@@ -15,18 +17,16 @@ export function RecipientItem({ label, level, summary, assessment }: {
   assessment: Assessment | undefined;
 }) {
   const reason = assessment?.reasons[0];
-  const policyNotChecked = assessment?.evidence.mtaSts.policy === 'not-checked';
+  const shown = cap(label, 320);
   return (
-    <li class="recipient">
+    <li class="recipient" data-level={level}>
       <div class="recipient-head">
-        <span class="address">{cap(label, 320)}</span>
+        <span class="address">{shown}</span>
         <LevelLabel level={level} />
       </div>
-      <p>{summary}</p>
-      {reason && <p class="muted">{cap(reason.message, 500)}</p>}
-      {policyNotChecked && <p class="muted">{t('popup_policy_not_checked_short')}</p>}
+      {reason ? <p class="reason">{cap(reason.message, 500)}</p> : <p>{summary}</p>}
       {assessment && (
-        <Disclosure label={t('popup_details')}>
+        <Disclosure label={t('popup_details')} name={t('popup_details_for', [shown])}>
           <Evidence assessment={assessment} />
         </Disclosure>
       )}

@@ -1,12 +1,12 @@
 // The assessment cache (storage.session), the MTA-STS policy cache (storage.local) and the
 // assessment service in front of the engine.
 import { describe, expect, it, vi } from 'vitest';
-import { createAssessmentCache } from '../../../src/background/assessment-cache.ts';
+import { compactAssessment, createAssessmentCache, MAX_LIST_ENTRIES } from '../../../src/background/assessment-cache.ts';
 import { cacheKey, createAssessmentService } from '../../../src/background/assessment-service.ts';
-import { createPolicyCache, type CachedPolicy } from '../../../src/background/policy-cache.ts';
+import { createPolicyCache, createSwitchablePolicyCache, type CachedPolicy } from '../../../src/background/policy-cache.ts';
 import { memoryArea } from '../../../src/background/storage-area.ts';
 import type { AssessDeps, Assessment } from '../../../src/core/index.ts';
-import { assessment, deferred } from './fakes.ts';
+import { assessment, deferred, largeAssessment, quotaArea } from './fakes.ts';
 
 const policy = (fetchedAt: number, expiresAt: number): CachedPolicy => ({
   id: '20240101', policy: { version: 'STSv1', mode: 'enforce', mx: ['mx.example.com'], maxAge: 86400 }, fetchedAt, expiresAt,
@@ -150,5 +150,65 @@ describe('assessment service', () => {
     pending.get('example.com')?.resolve(assessment('example.com', 'unverified'));
     await old;
     expect(service.cached('example.com', undefined)).toBeUndefined();
+  });
+});
+
+describe('assessment cache in a full storage.session', () => {
+  it('stores only what the popup shows: capped lists and strings, the verdict unchanged', () => {
+    const big = largeAssessment('big.example', 'protected', 0);
+    big.reasons = Array.from({ length: 50 }, (_, i) => ({ code: `c${i}`, message: 'x'.repeat(2_000), severity: 'info' as const }));
+    const small = compactAssessment(big);
+    expect(small.level).toBe('protected');
+    expect(small.evidence.mx.hosts).toHaveLength(MAX_LIST_ENTRIES);
+    expect(small.evidence.mtaSts.mx).toHaveLength(MAX_LIST_ENTRIES);
+    expect(small.reasons).toHaveLength(MAX_LIST_ENTRIES);
+    expect(small.reasons[0]?.message.length).toBe(500);
+    expect(JSON.stringify(small).length).toBeLessThan(JSON.stringify(big).length / 10);
+  });
+
+  it('evicts the stored entries that expire soonest when a write fails, keeps the result in memory, and counts it', async () => {
+    const one = JSON.stringify(compactAssessment(largeAssessment('d0.example', 'encrypted', 0))).length;
+    // Room for about ten compacted results: the later ones no longer fit without eviction.
+    const area = quotaArea(10 * (one + 40));
+    const cache = createAssessmentCache(area, { now: () => 0 });
+    for (let i = 0; i < 16; i++) await cache.set(`any|d${i}.example`, largeAssessment(`d${i}.example`, 'encrypted', i));
+    const stats = cache.stats();
+    expect(stats.writeFailures).toBeGreaterThan(0);
+    expect(stats.writesRecovered).toBe(stats.writeFailures);
+    expect(stats.stored + stats.memoryOnly).toBe(16);
+    expect(cache.get('any|d15.example')?.level).toBe('encrypted');
+    expect(area.data.has('assess:any|d15.example')).toBe(true);
+    // The oldest (expiring first) made room.
+    expect(area.data.has('assess:any|d0.example')).toBe(false);
+  });
+
+  it('keeps a result in memory only when storage.session refuses it even after making room', async () => {
+    const area = quotaArea(10_000_000);
+    area.refuse = () => true;
+    const cache = createAssessmentCache(area, { now: () => 0 });
+    await expect(cache.set('any|a.example', assessment('a.example', 'protected', { now: 0 }))).resolves.toBeUndefined();
+    expect(cache.get('any|a.example')?.level).toBe('protected');
+    expect(cache.stats()).toMatchObject({ stored: 0, memoryOnly: 1, writeFailures: 1, writesRecovered: 0 });
+  });
+});
+
+describe('policy cache on disk or in memory (setting policyCache)', () => {
+  it('keeps policies on disk by default, in storage.session in memory mode, and deletes the disk copies when switched', async () => {
+    const disk = memoryArea();
+    const memory = memoryArea();
+    const cache = createSwitchablePolicyCache({ disk, memory }, 'disk', { now: () => 0 });
+    await cache.set('example.com', policy(0, 86_400_000));
+    expect([...disk.data.keys()]).toEqual(['mtasts:example.com']);
+    expect(await cache.count()).toBe(1);
+
+    await cache.setMode('memory');
+    expect([...disk.data.keys()]).toEqual([]);
+    await cache.set('example.org', policy(0, 86_400_000));
+    expect([...memory.data.keys()]).toEqual(['mtasts:example.org']);
+    expect(await cache.get('example.org')).toBeDefined();
+    expect(await cache.get('example.com')).toBeUndefined();
+
+    await cache.clear();
+    expect([...memory.data.keys()]).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 // The per-tab, per-compose reducer.
 import { describe, expect, it } from 'vitest';
-import { activeCompose, emptyState, MAX_COMPOSES_PER_TAB, normalizeRecipients, reduce, type ComposeEvent } from '../../../src/background/compose-state.ts';
+import { activeCompose, composeKey, emptyState, MAX_COMPOSES_PER_TAB, normalizeRecipients, reduce, type ComposeEvent } from '../../../src/background/compose-state.ts';
 import type { ComposeRecipient, CsComposeUpdate } from '../../../src/shared/messages.ts';
 
 const r = (address: string, field: ComposeRecipient['field'] = 'to', pending = false): ComposeRecipient => ({ address, field, pending });
 const update = (composeId: string, recipients: ComposeRecipient[], documentId?: string): ComposeEvent => ({
-  kind: 'update', tabId: 1, ...(documentId ? { documentId } : {}),
-  message: { type: 'cs/compose-update', composeId, provider: 'gmail', recipients, fieldsFound: true } satisfies CsComposeUpdate,
+  kind: 'update', tabId: 1, frameId: 0, ...(documentId ? { documentId } : {}),
+  message: { type: 'cs/compose-update', composeId, webmail: 'gmail', revision: 1, tooMany: false, recipients, fieldsFound: true } satisfies CsComposeUpdate,
 });
 const run = (...events: ComposeEvent[]) => events.reduce(reduce, emptyState());
 
@@ -17,11 +17,59 @@ describe('normalizeRecipients', () => {
   });
 });
 
+describe('normalizeRecipients without addresses', () => {
+  it('keeps every name-only recipient (two contacts may share a name), trimmed and capped, and drops unnamed ones', () => {
+    const named = (label: string): ComposeRecipient => ({ address: null, label, field: 'to', pending: false });
+    expect(normalizeRecipients([named(' Design Group '), named('Design Group'), named('  '), named('x'.repeat(150))]).map((x) => x.label))
+      .toEqual(['Design Group', 'Design Group', 'x'.repeat(100)]);
+  });
+});
+
+/** An update from a sub-frame (Outlook runs in frames and in its pop-out window). */
+const frameUpdate = (frameId: number, composeId: string, recipients: ComposeRecipient[], documentId?: string): ComposeEvent => ({
+  kind: 'update', tabId: 1, frameId, ...(documentId ? { documentId } : {}),
+  message: { type: 'cs/compose-update', composeId, webmail: 'outlook', revision: 1, tooMany: false, recipients, fieldsFound: true },
+});
+
+describe('composes in frames', () => {
+  it('keeps composes with the same id in two frames apart, each with its frame', () => {
+    const s = run(frameUpdate(0, 'outlook:auto-1', [r('a@x.test')], 'top'), frameUpdate(4, 'outlook:auto-1', [r('b@y.test')], 'sub'));
+    const composes = s.tabs[1]?.composes ?? {};
+    expect(Object.keys(composes).sort()).toEqual(['4|outlook:auto-1', 'outlook:auto-1']);
+    expect(composes[composeKey(4, 'outlook:auto-1')]).toMatchObject({ frameId: 4, documentId: 'sub', recipients: [r('b@y.test')] });
+    expect(s.tabs[1]?.documentId).toBe('top');
+  });
+
+  it('focuses and closes the compose of the right frame', () => {
+    const s1 = run(frameUpdate(0, 'c', []), frameUpdate(4, 'c', []), { kind: 'focus', tabId: 1, frameId: 4, composeId: 'c' });
+    expect(s1.tabs[1]?.activeComposeId).toBe('4|c');
+    const s2 = reduce(s1, { kind: 'closed', tabId: 1, frameId: 4, composeId: 'c' });
+    expect(Object.keys(s2.tabs[1]?.composes ?? {})).toEqual(['c']);
+    expect(s2.tabs[1]?.activeComposeId).toBe('c');
+  });
+
+  it('a sub-frame with a new document drops only its own old composes', () => {
+    const s = run(frameUpdate(0, 'top', [], 'd0'), frameUpdate(4, 'old', [], 'd4'), frameUpdate(4, 'new', [], 'd4b'));
+    expect(Object.keys(s.tabs[1]?.composes ?? {}).sort()).toEqual(['4|new', 'top']);
+  });
+
+  it('a new top document (a reload) drops the composes of every frame', () => {
+    const s = run(frameUpdate(0, 'top', [], 'd0'), frameUpdate(4, 'sub', [], 'd4'), frameUpdate(0, 'again', [], 'd0b'));
+    expect(Object.keys(s.tabs[1]?.composes ?? {})).toEqual(['again']);
+  });
+
+  it('a sub-frame message does not count as a new top document', () => {
+    const s = run(frameUpdate(0, 'top', [], 'd0'), frameUpdate(4, 'sub', [], 'd4'));
+    expect(Object.keys(s.tabs[1]?.composes ?? {}).sort()).toEqual(['4|sub', 'top']);
+    expect(s.tabs[1]?.documentId).toBe('d0');
+  });
+});
+
 describe('reduce', () => {
   it('records a compose per tab and makes the first one active', () => {
     const s = run(update('c1', [r('a@example.com')]));
     const tab = s.tabs[1];
-    expect(tab?.provider).toBe('gmail');
+    expect(tab?.webmail).toBe('gmail');
     expect(tab?.activeComposeId).toBe('c1');
     expect(tab?.composes.c1?.recipients).toEqual([r('a@example.com')]);
   });
@@ -32,25 +80,25 @@ describe('reduce', () => {
   });
 
   it('keeps the focused compose active while another one changes', () => {
-    const s = run(update('c1', []), update('c2', []), { kind: 'focus', tabId: 1, composeId: 'c2' }, update('c1', [r('x@y.z')]));
+    const s = run(update('c1', []), update('c2', []), { kind: 'focus', tabId: 1, frameId: 0, composeId: 'c2' }, update('c1', [r('x@y.z')]));
     expect(s.tabs[1]?.activeComposeId).toBe('c2');
   });
 
   it('ignores focus on a compose it does not know', () => {
     const s1 = run(update('c1', []));
-    expect(reduce(s1, { kind: 'focus', tabId: 1, composeId: 'nope' })).toBe(s1);
-    expect(reduce(s1, { kind: 'focus', tabId: 2, composeId: 'c1' })).toBe(s1);
+    expect(reduce(s1, { kind: 'focus', tabId: 1, frameId: 0, composeId: 'nope' })).toBe(s1);
+    expect(reduce(s1, { kind: 'focus', tabId: 2, frameId: 0, composeId: 'c1' })).toBe(s1);
   });
 
   it('falls back to the most recently changed compose when the active one closes', () => {
-    const s = run(update('c1', []), update('c2', []), update('c3', []), { kind: 'focus', tabId: 1, composeId: 'c3' }, update('c1', [r('a@b.c')]),
-      { kind: 'closed', tabId: 1, composeId: 'c3' });
+    const s = run(update('c1', []), update('c2', []), update('c3', []), { kind: 'focus', tabId: 1, frameId: 0, composeId: 'c3' }, update('c1', [r('a@b.c')]),
+      { kind: 'closed', tabId: 1, frameId: 0, composeId: 'c3' });
     expect(Object.keys(s.tabs[1]?.composes ?? {}).sort()).toEqual(['c1', 'c2']);
     expect(s.tabs[1]?.activeComposeId).toBe('c1');
   });
 
   it('leaves the tab with no active compose when the last one closes', () => {
-    const s = run(update('c1', []), { kind: 'closed', tabId: 1, composeId: 'c1' });
+    const s = run(update('c1', []), { kind: 'closed', tabId: 1, frameId: 0, composeId: 'c1' });
     expect(s.tabs[1]?.activeComposeId).toBeNull();
     expect(activeCompose(s.tabs[1]!)).toBeNull();
   });
@@ -81,7 +129,7 @@ describe('reduce', () => {
 
   it('returns the same state object when nothing changed', () => {
     const s = run(update('c1', []));
-    expect(reduce(s, { kind: 'closed', tabId: 1, composeId: 'other' })).toBe(s);
+    expect(reduce(s, { kind: 'closed', tabId: 1, frameId: 0, composeId: 'other' })).toBe(s);
     expect(reduce(s, { kind: 'tab-removed', tabId: 9 })).toBe(s);
   });
 

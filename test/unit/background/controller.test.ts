@@ -6,22 +6,23 @@ import { createAssessmentService } from '../../../src/background/assessment-serv
 import { createController, STATE_KEY } from '../../../src/background/controller.ts';
 import { memoryArea, type KeyValueArea } from '../../../src/background/storage-area.ts';
 import type { AssessDeps, Assessment, Level } from '../../../src/core/index.ts';
-import type { BgComposeVerdicts, CsComposeUpdate } from '../../../src/shared/messages.ts';
-import { assessment, deferred, fakeAction } from './fakes.ts';
+import type { BgComposeVerdicts, CsComposeUpdate, DiagnosticsResponse, TabStateResponse } from '../../../src/shared/messages.ts';
+import { log } from '../../../src/shared/log.ts';
+import { assessment, deferred, fakeAction, quotaArea } from './fakes.ts';
 import { installI18n } from './locale-fixture.ts';
 
 beforeAll(installI18n);
 
 const TAB = 7;
-const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'doc-1' } as const;
+const ORIGIN = { kind: 'content', tabId: TAB, frameId: 0, webmail: 'gmail', documentId: 'doc-1' } as const;
 const update = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({
-  type: 'cs/compose-update', composeId, provider: 'gmail', fieldsFound: true,
+  type: 'cs/compose-update', composeId, webmail: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
   recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
 });
 
 /** One "worker": a fresh controller over the given session storage, as after a restart. */
 function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps) => Promise<Assessment>, tabs: Record<number, string> = { [TAB]: 'https://mail.google.com/mail/u/0/' }) {
-  const pushes: { tabId: number; message: BgComposeVerdicts }[] = [];
+  const pushes: { tabId: number; message: BgComposeVerdicts; frameId: number }[] = [];
   const badge = fakeAction();
   const cache = createAssessmentCache(session, { now: () => 1_000 });
   const service = createAssessmentService({ assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, now: () => 1_000 });
@@ -30,7 +31,7 @@ function worker(session: KeyValueArea, assess: (domain: string, deps: AssessDeps
     session,
     service,
     action: badge.action,
-    sendToTab: async (tabId, message) => { pushes.push({ tabId, message }); },
+    sendToTab: async (tabId, message, frameId) => { pushes.push({ tabId, message, frameId }); },
     tabUrl: async (tabId) => (tabId in tabs ? tabs[tabId] : null),
     hasPolicyPermission: async () => false,
     senderFor: (p) => (p === 'gmail' ? { mtaSts: true, dane: false } : undefined),
@@ -66,8 +67,8 @@ describe('background controller', () => {
     engine.finish('example.com', 'protected');
     await vi.waitFor(() => expect(w.lastPush()?.recipients.map((r) => r.level)).toEqual(['protected', 'checking']));
     engine.finish('other.example', 'unverified');
-    await vi.waitFor(() => expect(w.lastPush()?.summary).toEqual({ level: 'unverified', total: 2, notProtected: 1, checking: 0 }));
-    await vi.waitFor(() => expect(w.badge.last('setTitle', TAB)?.title).toBe('InTransit: 1 of 2 recipients not protected — worst: No protection published'));
+    await vi.waitFor(() => expect(w.lastPush()?.summary).toMatchObject({ level: 'unverified', total: 2, notProtected: 1, checking: 0, culprit: 'bob@other.example' }));
+    await vi.waitFor(() => expect(w.badge.last('setTitle', TAB)?.title).toBe('InTransit — bob@other.example: no protection published'));
     expect(w.badge.last('setBadgeText', TAB)?.text).toBe('!');
   });
 
@@ -94,7 +95,7 @@ describe('background controller', () => {
 
     // The popup of the new worker sees the compose too.
     const state = await w2.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
-    expect(state).toMatchObject({ provider: 'gmail', policyFetchGranted: false, composes: [{ composeId: 'c1', active: true }] });
+    expect(state).toMatchObject({ webmail: 'gmail', policyFetchGranted: false, composes: [{ composeId: 'c1', active: true }] });
     expect(Object.keys((state as { assessments: object }).assessments).sort()).toEqual(['example.com', 'other.example']);
   });
 
@@ -116,6 +117,31 @@ describe('background controller', () => {
     await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('!!'));
     await w.controller.handleContent({ type: 'cs/compose-closed', composeId: 'c2' }, ORIGIN);
     await vi.waitFor(() => expect(w.badge.last('setBadgeText', TAB)?.text).toBe('✓'));
+  });
+
+  it('answers every update with verdicts, also when they read as before (a typed address became a chip)', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'));
+    const pending: CsComposeUpdate = { ...update('c1'), recipients: [{ address: 'a@example.com', field: 'to', pending: true }] };
+    await w.controller.handleContent(pending, ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('protected'));
+    const before = w.pushes.length;
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await vi.waitFor(() => expect(w.pushes.length).toBe(before + 1));
+    expect(w.lastPush()?.recipients[0]?.level).toBe('protected');
+  });
+
+  it('pushes verdicts to the frame that holds the compose; an about:blank pop-out is not "leaving the webmail"', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'), { [TAB]: 'about:blank' });
+    const outlook = (composeId: string, ...addresses: string[]): CsComposeUpdate => ({ ...update(composeId, ...addresses), webmail: 'outlook' });
+    await w.controller.handleContent(outlook('outlook:a', 'a@example.com'), { kind: 'content', tabId: TAB, frameId: 0, webmail: 'outlook' });
+    await w.controller.handleContent(outlook('outlook:a', 'b@example.com'), { kind: 'content', tabId: TAB, frameId: 3, webmail: 'outlook' });
+    await vi.waitFor(() => expect(w.pushes.filter((p) => p.message.recipients[0]?.level === 'protected').map((p) => [p.frameId, p.message.composeId, p.message.recipients[0]?.address]))
+      .toEqual(expect.arrayContaining([[0, 'outlook:a', 'a@example.com'], [3, 'outlook:a', 'b@example.com']])));
+    await w.controller.tabNavigated(TAB, 'about:blank');
+    await w.controller.resume();
+    expect(Object.keys(w.controller.snapshot().tabs[TAB]?.composes ?? {}).sort()).toEqual(['3|outlook:a', 'outlook:a']);
+    const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
+    expect(state).toMatchObject({ webmail: 'outlook' });
   });
 
   it('clears the tab when it closes or leaves the webmail', async () => {
@@ -151,5 +177,97 @@ describe('background controller', () => {
     await w.controller.handlePage({ type: 'ui/recheck', domains: ['Example.com'] });
     expect(w.clearDnsCache).toHaveBeenCalled();
     await vi.waitFor(() => expect(assess).toHaveBeenCalledTimes(2));
+  });
+});
+
+describe('background controller: revisions, settings, storage', () => {
+  it('echoes the revision of the recipient list each push answers', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'));
+    await w.controller.handleContent({ ...update('c1', 'a@example.com'), revision: 7 }, ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('protected'));
+    expect(w.lastPush()?.revision).toBe(7);
+    await w.controller.handleContent({ ...update('c1', 'a@example.com', 'b@example.org'), revision: 8 }, ORIGIN);
+    expect(w.lastPush()?.revision).toBe(8);
+  });
+
+  it('pushes again when a content script re-sends an unchanged list (it refused a stale answer)', async () => {
+    const w = worker(memoryArea(), async (d) => assessment(d, 'protected'));
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.recipients[0]?.level).toBe('protected'));
+    const before = w.pushes.length;
+    await w.controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    expect(w.pushes.length).toBe(before + 1);
+  });
+
+  it('answers the popup at once while the settings are still being read, and looks nothing up before', async () => {
+    const settings = deferred<void>();
+    const assess = vi.fn(async (d: string) => assessment(d, 'protected'));
+    const session = memoryArea();
+    const cache = createAssessmentCache(session, { now: () => 1_000 });
+    const service = createAssessmentService({ assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, now: () => 1_000 });
+    const pushes: BgComposeVerdicts[] = [];
+    const controller = createController({
+      session, service, action: fakeAction().action,
+      sendToTab: async (_t, m) => { pushes.push(m); },
+      tabUrl: async () => 'https://mail.google.com/mail/u/0/',
+      hasPolicyPermission: async () => true,
+      senderFor: () => undefined,
+      clearDnsCache: vi.fn(),
+      settingsReady: settings.promise,
+      init: () => cache.load(),
+    });
+    await controller.handleContent(update('c1', 'a@secret.example'), ORIGIN);
+    const state = await controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB }) as TabStateResponse;
+    expect(state.composes[0]?.recipients.map((r) => r.level)).toEqual(['checking']);
+    expect(assess).not.toHaveBeenCalled();
+    settings.resolve();
+    await vi.waitFor(() => expect(pushes.at(-1)?.recipients[0]?.level).toBe('protected'));
+    expect(assess).toHaveBeenCalledTimes(1);
+  });
+
+  it('says "policy not checked" on a compose whose verdict the missing permission could change', async () => {
+    const notRead = (d: string) => {
+      const a = assessment(d, 'encrypted');
+      a.evidence.mtaSts = { record: 'valid', id: '1', policy: 'not-checked', warnings: [] };
+      return a;
+    };
+    const w = worker(memoryArea(), async (d) => notRead(d));
+    await w.controller.handleContent(update('c1', 'a@sts.example'), ORIGIN);
+    await vi.waitFor(() => expect(w.lastPush()?.summary).toMatchObject({ level: 'encrypted', policyNotChecked: true, warned: false }));
+    expect(w.lastPush()?.recipients[0]?.policyNotChecked).toBe(true);
+  });
+
+  it('opens the permission flow when a badge asks, and answers the diagnostics request', async () => {
+    const openPermissionFlow = vi.fn(async () => undefined);
+    const session = memoryArea();
+    const cache = createAssessmentCache(session, { now: () => 1_000 });
+    const service = createAssessmentService({ assess: async (d) => assessment(d, 'protected'), cache, deps: () => ({}) as never, now: () => 1_000 });
+    const controller = createController({
+      session, service, action: fakeAction().action, sendToTab: async () => undefined, tabUrl: async () => null,
+      hasPolicyPermission: async () => false, senderFor: () => undefined, clearDnsCache: vi.fn(), openPermissionFlow,
+    });
+    await expect(controller.handleContent({ type: 'cs/allow-policy-checks' }, ORIGIN)).resolves.toEqual({ ok: true });
+    expect(openPermissionFlow).toHaveBeenCalledTimes(1);
+    const diagnostics = await controller.handlePage({ type: 'ui/get-diagnostics' }) as DiagnosticsResponse;
+    expect(Array.isArray(diagnostics.log)).toBe(true);
+  });
+
+  it('makes room in storage.session when saving the compose state fails, and logs it', async () => {
+    const session = quotaArea(10_000_000);
+    const makeRoom = vi.fn(async () => { session.refuse = null; });
+    const cache = createAssessmentCache(session, { now: () => 1_000 });
+    const service = createAssessmentService({ assess: async (d) => assessment(d, 'protected'), cache, deps: () => ({}) as never, now: () => 1_000 });
+    const controller = createController({
+      session, service, action: fakeAction().action, sendToTab: async () => undefined, tabUrl: async () => 'https://mail.google.com/',
+      hasPolicyPermission: async () => true, senderFor: () => undefined, clearDnsCache: vi.fn(), makeRoom,
+    });
+    session.refuse = (key) => key === STATE_KEY;
+    const logged = log.entries().length;
+    await controller.handleContent(update('c1', 'a@example.com'), ORIGIN);
+    expect(makeRoom).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(session.data.get(STATE_KEY))).toContain('a@example.com');
+    expect(log.entries().slice(logged).map((e) => e.code)).toContain('storage.session-write-failed');
+    // The log names no address and no domain.
+    expect(JSON.stringify(log.entries())).not.toMatch(/example\.com/);
   });
 });

@@ -40,5 +40,5 @@ export function getMessageFrom(messages: Record<string, LocaleMessage>) {
 /** Install chrome.i18n with the real messages (call from beforeAll / at module top). */
 export function installI18n(): void {
   const getMessage = getMessageFrom(loadMessages());
-  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage } };
+  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage, getUILanguage: () => 'en' } };
 }

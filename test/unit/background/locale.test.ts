@@ -47,7 +47,7 @@ describe('the project locale', () => {
 
   it('has fragments for background, popup, welcome and options', () => {
     const files = readFragments().map((f) => f.file);
-    for (const area of ['background', 'popup', 'welcome', 'options']) expect(files).toContain(`src/${area}/locale/en.json`);
+    for (const area of ['background', 'popup', 'welcome', 'options', 'shared']) expect(files).toContain(`src/${area}/locale/en.json`);
   });
 
   it("has a message for every t('…') key used in src/", () => {
@@ -63,6 +63,22 @@ describe('the project locale', () => {
       }
     }
     expect(count).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+  });
+
+  it("has the one and other forms of every count message (tPlural('…'))", () => {
+    const plural = /\btPlural\(\s*(?:[^'"()]*\?\s*)?['"]([A-Za-z0-9_@]+)['"](?:\s*:\s*['"]([A-Za-z0-9_@]+)['"])?/g;
+    const missing: string[] = [];
+    let count = 0;
+    for (const file of sourceFiles(join(ROOT, 'src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(plural)) {
+        for (const base of [match[1], match[2]].filter((b): b is string => b !== undefined)) {
+          count++;
+          for (const form of ['one', 'other']) if (!messages[`${base}_${form}`]) missing.push(`${relative(ROOT, file)}: ${base}_${form}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(8);
     expect(missing).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SCRIPT, GECKO_ID, makeManifest } from '../../../manifest.config.ts';
+import { GECKO_ID, makeManifest } from '../../../manifest.config.ts';
 import { ROOT } from './locale-fixture.ts';
 
 type Manifest = Record<string, unknown> & { background: Record<string, unknown>; host_permissions: string[] };
@@ -13,15 +13,27 @@ describe('manifest', () => {
   it('asks for storage only, the webmail and resolver hosts, and all sites only as optional', () => {
     const m = manifest('chrome');
     expect(m.permissions).toEqual(['storage']);
-    expect(m.host_permissions).toEqual(['https://mail.google.com/*', 'https://cloudflare-dns.com/*', 'https://dns.google/*']);
+    expect(m.host_permissions).toEqual([
+      'https://mail.google.com/*',
+      'https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*', 'https://outlook.cloud.microsoft/*',
+      'https://mail.yahoo.com/*',
+      'https://cloudflare-dns.com/*', 'https://dns.google/*',
+    ]);
     expect(m.optional_host_permissions).toEqual(['https://*/*']);
     expect(m.web_accessible_resources).toBeUndefined();
   });
 
-  it('runs the Gmail content script at document_idle in the top frame only', () => {
-    expect(manifest('chrome').content_scripts).toEqual([
-      { matches: ['https://mail.google.com/*'], js: [CONTENT_SCRIPT], run_at: 'document_idle', all_frames: false },
-    ]);
+  it('runs one content script per webmail at document_idle; Outlook also in frames and in the about:blank pop-out', () => {
+    for (const browser of ['chrome', 'firefox'] as const) {
+      expect(manifest(browser).content_scripts).toEqual([
+        { matches: ['https://mail.google.com/*'], js: ['src/content/gmail/main.ts'], run_at: 'document_idle', all_frames: false },
+        {
+          matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*', 'https://outlook.cloud.microsoft/*'],
+          js: ['src/content/outlook/main.ts'], run_at: 'document_idle', all_frames: true, match_about_blank: true, match_origin_as_fallback: true,
+        },
+        { matches: ['https://mail.yahoo.com/*'], js: ['src/content/yahoo/main.ts'], run_at: 'document_idle', all_frames: false },
+      ]);
+    }
   });
 
   it('makes all sites a required permission in the test build only', () => {

@@ -18,9 +18,9 @@ import { installI18n } from './locale-fixture.ts';
 beforeAll(installI18n);
 
 const TAB = 3;
-const ORIGIN = { kind: 'content', tabId: TAB, provider: 'gmail', documentId: 'd' } as const;
+const ORIGIN = { kind: 'content', tabId: TAB, frameId: 0, webmail: 'gmail', documentId: 'd' } as const;
 const update = (...addresses: string[]): CsComposeUpdate => ({
-  type: 'cs/compose-update', composeId: 'c1', provider: 'gmail', fieldsFound: true,
+  type: 'cs/compose-update', composeId: 'c1', webmail: 'gmail', revision: 1, tooMany: false, fieldsFound: true,
   recipients: addresses.map((address) => ({ address, field: 'to', pending: false })),
 });
 
@@ -66,28 +66,27 @@ describe('the organisation lists in the background', () => {
     await vi.waitFor(() => expect(w.last()?.recipients.map((r) => r.level)).toEqual(['internal', 'required', 'skipped', 'unverified']));
     expect(w.assess.mock.calls.map((c) => c[0])).toEqual(['other.example']);
     expect(w.last()?.recipients[2]?.summary).toMatch(/skip this domain/);
-    expect(w.last()?.summary).toEqual({ level: 'unverified', total: 4, notProtected: 1, checking: 0 });
+    expect(w.last()?.summary).toMatchObject({ level: 'unverified', total: 4, notProtected: 1, checking: 0 });
     const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB });
     expect(Object.keys((state as { assessments: object }).assessments)).toEqual(['other.example']);
   });
 
   it('applies warnAtOrBelow to the count of recipients not protected', async () => {
-    // Relaxed by the organisation to 'unverified': an encrypted (not authenticated) recipient is
-    // not counted.
-    const w = setup(rulesFrom({ warnAtOrBelow: 'unverified' }));
+    // The default ('unverified'): an encrypted (not authenticated) recipient is calm, not counted.
+    const w = setup(rulesFrom({}));
     await w.controller.handleContent(update('a@weak.example'), ORIGIN);
-    await vi.waitFor(() => expect(w.last()?.summary).toEqual({ level: 'encrypted', total: 1, notProtected: 0, checking: 0 }));
-    // Back to the default ('encrypted'): the same recipient is not protected, applied live.
-    w.setRules(rulesFrom({}));
+    await vi.waitFor(() => expect(w.last()?.summary).toMatchObject({ level: 'encrypted', total: 1, notProtected: 0, checking: 0, warned: false }));
+    // An organisation that warns on everything not authenticated ('encrypted'), applied live.
+    w.setRules(rulesFrom({ warnAtOrBelow: 'encrypted' }));
     await w.controller.refreshAll();
-    expect(w.last()?.summary.notProtected).toBe(1);
+    expect(w.last()?.summary).toMatchObject({ notProtected: 1, warned: true, culprit: 'a@weak.example' });
   });
 
   it('applies a changed list live: a domain taken off the skip list is checked, one put on it is not', async () => {
     const w = setup(rulesFrom({ skipDomains: ['*.example'] }));
     await w.controller.handleContent(update('a@one.example', 'b@two.example'), ORIGIN);
     expect(w.last()?.recipients.map((r) => r.level)).toEqual(['skipped', 'skipped']);
-    expect(w.last()?.summary).toEqual({ level: 'skipped', total: 2, notProtected: 0, checking: 0 });
+    expect(w.last()?.summary).toMatchObject({ level: 'skipped', total: 2, notProtected: 0, checking: 0 });
     expect(w.assess).not.toHaveBeenCalled();
 
     w.setRules(rulesFrom({ skipDomains: ['two.example'] }));
@@ -169,6 +168,8 @@ describe('settings runtime', () => {
     const { m, s } = areas({}, {});
     const rt = createSettingsRuntime({ managed: m, sync: s, hasOrigin: async () => true });
     expect(senderForSettings(await rt.ready(), 'gmail')).toEqual({ mtaSts: true, dane: false });
-    expect(senderForSettings(rt.latest(), 'outlook')).toBeUndefined();
+    // Outlook sends through Exchange Online (documented MTA-STS and DANE); Yahoo documents nothing.
+    expect(senderForSettings(rt.latest(), 'outlook')).toEqual({ mtaSts: true, dane: true });
+    expect(senderForSettings(rt.latest(), 'yahoo')).toBeUndefined();
   });
 });

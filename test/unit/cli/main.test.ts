@@ -32,7 +32,7 @@ describe('main', () => {
   it('an unknown command is a one-line error, escaped', async () => {
     const io = fakeIo();
     expect(await main(['chec\u001bk'], io)).toBe(2);
-    expect(io.stderr).toEqual(["intransit: unknown command 'chec\\x1bk' (expected check or lint-policy; see --help)"]);
+    expect(io.stderr).toEqual(["intransit: unknown command 'chec\\x1bk' (expected check or lint-policy or serve; see --help)"]);
   });
 
   it('a command\'s usage error becomes exit 2 with one line', async () => {

@@ -2,7 +2,7 @@
 // Messaging and the inline badge: validation of background messages, verdict display, details
 // in page, focus reporting, recovery after a failed send, and shutdown when the extension is gone.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BgComposeVerdicts } from '../../../src/shared/messages.ts';
+import type { BgComposeVerdicts, RecipientVerdict } from '../../../src/shared/messages.ts';
 import { startContentScript, type ContentScript } from '../../../src/content/controller.ts';
 import { gmailAdapter } from '../../../src/content/gmail/adapter.ts';
 import { parseBgToCs } from '../../../src/content/messaging.ts';
@@ -11,14 +11,24 @@ import { comboboxOf, composeById, FakeTransport, installI18n, loadFixture, type 
 let transport: FakeTransport;
 let cs: ContentScript;
 
+const SUMMARY = { level: 'misconfigured', total: 3, notProtected: 2, checking: 0, atLevel: 1, culprit: 'jane@example.com', warned: true, policyNotChecked: false, tooMany: false } as const;
+const VERDICTS: Record<string, Pick<RecipientVerdict, 'level' | 'summary'>> = {
+  'jane@example.com': { level: 'misconfigured', summary: 'The published MTA-STS policy matches none of the mail servers.' },
+  'bob@example.net': { level: 'protected', summary: 'The domain requires encrypted, authenticated delivery.' },
+  'carol@example.org': { level: 'unverified', summary: 'No protection published.' },
+};
+/** Verdicts for the list compose `composeId` sent last (its revision and addresses), as the background answers. */
 function verdicts(composeId = 'gmail:101'): BgComposeVerdicts {
+  // Outside a test (it.each tables) there is no transport yet: the fixture's list at revision 1.
+  const sent = (transport as FakeTransport | undefined)?.updates(composeId).at(-1)
+    ?? { revision: 1, recipients: Object.keys(VERDICTS).map((address) => ({ address })) };
   return {
-    type: 'bg/compose-verdicts', composeId,
-    summary: { level: 'misconfigured', total: 5, notProtected: 2, checking: 0 },
-    recipients: [
-      { address: 'jane@example.com', domain: 'example.com', level: 'misconfigured', summary: 'The published MTA-STS policy matches none of the mail servers.' },
-      { address: 'bob@example.net', domain: 'example.net', level: 'protected', summary: 'The domain requires encrypted, authenticated delivery.' },
-    ],
+    type: 'bg/compose-verdicts', composeId, revision: sent?.revision ?? 1,
+    summary: { ...SUMMARY },
+    recipients: (sent?.recipients ?? []).map((r) => ({
+      address: r.address, domain: r.address?.split('@')[1] ?? '', policyNotChecked: false,
+      ...(VERDICTS[r.address ?? ''] ?? { level: 'unknown', summary: 'Could not check.' }),
+    })),
   };
 }
 function badgeText(id = 'gmail:101'): string {
@@ -68,38 +78,77 @@ describe('inline badge', () => {
     expect(badge.host.shadowRoot).toBeNull(); // closed: the page cannot read it
   });
 
-  it('shows "Checking…" until verdicts arrive, then the worst level and the count', () => {
-    expect(badgeText()).toContain('Checking…');
+  it('shows "Checking…" until verdicts arrive, then the headline: the recipient at fault and the others', () => {
+    expect(badgeText()).toContain('Checking');
     transport.deliver(verdicts());
-    expect(badgeText()).toContain('Misconfigured:');
-    expect(badgeText()).toContain('2 of 5 recipients not protected');
-    expect(badgeText()).toContain('\u26A0'); // a glyph, not colour alone
-    expect(cs.badge('gmail:101')!.host.getAttribute('data-level')).toBe('misconfigured');
+    expect(badgeText()).toBe('!!InTransitjane@example.com: protection broken (+1 more)');
+    expect(cs.badge('gmail:101')!.level).toBe('misconfigured');
   });
 
-  it('says "all N recipients" when none is below the threshold, and notes ones still checking', () => {
-    transport.deliver({ ...verdicts(), summary: { level: 'protected', total: 3, notProtected: 0, checking: 1 } });
-    expect(badgeText()).toContain('Protected:');
-    expect(badgeText()).toContain('all 3 recipients (1 still checking)');
+  it('keeps its state inside the closed shadow root, never on the host the page can read', () => {
+    transport.deliver(verdicts());
+    const host = cs.badge('gmail:101')!.host;
+    expect([...host.attributes].map((a) => a.name)).toEqual(['data-intransit']);
+    expect(host.shadowRoot).toBeNull();
+    expect(cs.badge('gmail:101')!.shadow.querySelector('[data-level]')?.getAttribute('data-level')).toBe('misconfigured');
+  });
+
+  it('is calm for likely encrypted and names only the level', () => {
+    const calm = verdicts();
+    calm.summary = { ...calm.summary, level: 'encrypted', notProtected: 0, atLevel: 3, culprit: null, warned: false };
+    transport.deliver(calm);
+    expect(badgeText()).toBe('~InTransitLikely encrypted');
+    expect(cs.badge('gmail:101')!.shadow.querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('calm');
+  });
+
+  it('offers "policy not checked — allow" only when the verdict could change, and asks the background to open the flow', () => {
+    transport.deliver(verdicts());
+    const allow = () => cs.badge('gmail:101')!.shadow.querySelector<HTMLButtonElement>('button.allow')!;
+    expect(allow().hidden).toBe(true);
+    transport.deliver({ ...verdicts(), summary: { ...SUMMARY, level: 'encrypted', warned: false, policyNotChecked: true } });
+    expect(allow().hidden).toBe(false);
+    expect(allow().textContent).toBe('Policy not checked — allow');
+    transport.clear();
+    allow().click();
+    expect(transport.sent).toEqual([{ type: 'cs/allow-policy-checks' }]);
   });
 
   it('goes back to "Checking…" when the recipients change', async () => {
     transport.deliver(verdicts());
     type(comboboxOf(composeById('101'), 'to'), 'new@change.example');
     await vi.advanceTimersByTimeAsync(400);
-    expect(badgeText()).toContain('Checking…');
+    expect(badgeText()).toContain('Checking');
   });
 
   it('ignores verdicts for a compose it does not have and malformed messages', () => {
     transport.deliver(verdicts('gmail:999'));
     transport.deliver({ type: 'bg/compose-verdicts', composeId: 'gmail:101' });
-    expect(badgeText()).toContain('Checking…');
+    expect(badgeText()).toContain('Checking');
   });
 
-  it('shows the details in page when activated, without moving focus', () => {
+  it('shows only verdicts for the list it holds now, and sends its list again when the background answered an older one', async () => {
+    const old = verdicts();
+    type(comboboxOf(composeById('101'), 'to'), 'new@change.example, ');
+    await vi.advanceTimersByTimeAsync(400);
+    transport.clear();
+    transport.deliver(old);
+    expect(badgeText()).toContain('Checking');
+    expect(transport.updates('gmail:101')).toHaveLength(1);
+    expect(transport.updates('gmail:101')[0]?.recipients.map((r) => r.address)).toContain('new@change.example');
+    // Once per revision: a second stale answer does not send it again.
+    transport.deliver(old);
+    expect(transport.updates('gmail:101')).toHaveLength(1);
+    // A verdict with the current revision but another list (a reloaded page's old record) is refused too.
+    transport.deliver({ ...old, revision: transport.updates('gmail:101')[0]!.revision });
+    expect(badgeText()).toContain('Checking');
+    transport.deliver(verdicts());
+    expect(badgeText()).toContain('jane@example.com: protection broken');
+  });
+
+  it('shows the details in page when activated, worst first, without moving focus', () => {
     transport.deliver(verdicts());
     const badge = cs.badge('gmail:101')!;
-    const button = badge.shadow.querySelector('button')!;
+    const button = badge.shadow.querySelector<HTMLButtonElement>('button.toggle')!;
     const panel = badge.shadow.querySelector<HTMLElement>('.panel')!;
     const focused = document.activeElement;
     expect(panel.hidden).toBe(true);
@@ -107,24 +156,71 @@ describe('inline badge', () => {
     button.click();
     expect(panel.hidden).toBe(false);
     expect(button.getAttribute('aria-expanded')).toBe('true');
-    expect(button.textContent).toBe('Hide details');
+    expect(badge.shadow.querySelector('.advice')?.textContent).toBe('Delivery may fail: check the address or tell the recipient.');
     const rows = [...panel.querySelectorAll('li')].map((li) => li.textContent);
     expect(rows).toEqual([
-      '\u26A0jane@example.com \u2014 MisconfiguredThe published MTA-STS policy matches none of the mail servers.',
-      '\u2713bob@example.net \u2014 ProtectedThe domain requires encrypted, authenticated delivery.',
+      '!!jane@example.com — Protection brokenThe published MTA-STS policy matches none of the mail servers.',
+      '!carol@example.org — No protection publishedNo protection published.',
+      '✓bob@example.net — ProtectedThe domain requires encrypted, authenticated delivery.',
     ]);
     expect(document.activeElement).toBe(focused);
     button.click();
     expect(panel.hidden).toBe(true);
   });
 
+  it('draws the "Details" caret apart from the underlined word', () => {
+    const button = cs.badge('gmail:101')!.shadow.querySelector<HTMLButtonElement>('button.toggle')!;
+    const caret = button.querySelector<HTMLElement>('.caret')!;
+    expect(caret.getAttribute('aria-hidden')).toBe('true');
+    expect(button.querySelector('.label')?.textContent).toBe('Details');
+    // The word stays "Details" whether open or closed (aria-expanded says which).
+    button.click();
+    expect(button.querySelector('.label')?.textContent).toBe('Details');
+    const css = cs.badge('gmail:101')!.shadow.querySelector('style')!.textContent ?? '';
+    expect(css).toMatch(/\.caret \{[^}]*display: inline-block[^}]*text-decoration: none/);
+    expect(css).toMatch(/button \.label \{[^}]*text-decoration: underline/);
+    expect(css).not.toMatch(/button \{[^}]*text-decoration: underline/);
+  });
+
+  it('opens the details upward when the compose is docked at the bottom of the window', () => {
+    transport.deliver(verdicts());
+    const badge = cs.badge('gmail:101')!;
+    const at = (top: number) => {
+      badge.host.getBoundingClientRect = () => ({ top, bottom: top + 24, left: 0, right: 500, width: 500, height: 24, x: 0, y: top, toJSON: () => ({}) });
+    };
+    const toggle = badge.shadow.querySelector<HTMLButtonElement>('button.toggle')!;
+    const panel = badge.shadow.querySelector<HTMLElement>('.panel')!;
+    Object.defineProperty(window, 'innerHeight', { configurable: true, value: 800 });
+    at(760);
+    toggle.click();
+    expect(panel.dataset.side).toBe('above');
+    expect(Number.parseInt(panel.style.maxHeight, 10)).toBeLessThanOrEqual(260);
+    toggle.click();
+    at(100);
+    toggle.click();
+    expect(panel.dataset.side).toBe('below');
+  });
+
+  it('says "too many recipients to check" at once for more than the protocol carries', async () => {
+    const input = comboboxOf(composeById('101'), 'to');
+    type(input, Array.from({ length: 201 }, (_, i) => `u${i}@many.example`).join(', '));
+    input.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
+    await vi.advanceTimersByTimeAsync(400);
+    expect(badgeText()).toContain('Too many recipients to check (more than 200)');
+    expect(transport.updates('gmail:101').at(-1)).toMatchObject({ recipients: [], tooMany: true });
+  });
+
   it('renders page-controlled text as text, never as markup', () => {
     const evil = '<img src=x onerror=alert(1)>@example.com';
-    transport.deliver({ ...verdicts(), recipients: [{ ...verdicts().recipients[0]!, address: evil, summary: '<b>bold</b>' }] });
+    const v = verdicts();
+    v.summary = { ...v.summary, culprit: evil };
+    v.recipients[0] = { ...v.recipients[0]!, summary: '<b>bold</b>' };
+    transport.deliver(v);
     const badge = cs.badge('gmail:101')!;
-    badge.shadow.querySelector('button')!.click();
+    badge.shadow.querySelector<HTMLButtonElement>('button.toggle')!.click();
     expect(badge.shadow.querySelector('img, b')).toBeNull();
-    expect(badge.shadow.querySelector('.address')!.textContent).toBe(evil);
+    expect(badge.shadow.querySelector('.headline')!.textContent).toBe(`${evil}: protection broken (+1 more)`);
+    expect(badge.shadow.querySelector('.meaning')!.textContent).toBe('<b>bold</b>');
   });
 
   it('keeps key events inside the badge from reaching the page', () => {

@@ -5,35 +5,29 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CsToBg } from '../../../src/shared/messages.ts';
 import type { Transport } from '../../../src/content/messaging.ts';
+import { getMessageFrom, loadMessages } from '../background/locale-fixture.ts';
 
 // Paths, not URL objects: under happy-dom the global URL is the DOM's, which node:fs rejects.
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(HERE, '../../fixtures/gmail');
+const FIXTURES = join(HERE, '../../fixtures');
 
-/** Replaces the test document's body with the fixture's body (parsed, never assigned as HTML). */
-export function loadFixture(name: string): void {
-  const html = readFileSync(join(FIXTURES, name), 'utf8');
+/**
+ * Replaces a document's body (the test document's by default) with the fixture's body (parsed,
+ * never assigned as HTML). `name` is a file of test/fixtures/gmail/, or `<dir>/<file>` under
+ * test/fixtures/ (e.g. `outlook/new-message-textbox.html`).
+ */
+export function loadFixture(name: string, doc: Document = document): void {
+  const html = readFileSync(join(FIXTURES, name.includes('/') ? name : `gmail/${name}`), 'utf8');
   const parsed = new DOMParser().parseFromString(html, 'text/html');
-  document.body.className = parsed.body.className;
-  document.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => document.importNode(n, true)));
+  doc.body.className = parsed.body.className;
+  doc.body.replaceChildren(...Array.from(parsed.body.childNodes, (n) => doc.importNode(n, true)));
 }
 
-interface LocaleEntry { message: string; placeholders?: Record<string, { content: string }> }
-const locale = JSON.parse(readFileSync(join(HERE, '../../../src/content/locale/en.json'), 'utf8')) as Record<string, LocaleEntry>;
-
-/** chrome.i18n.getMessage semantics for named placeholders whose content is $1…$9. */
-export function getMessage(key: string, substitutions?: string | string[]): string {
-  const entry = locale[key];
-  if (entry === undefined) return '';
-  const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
-  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_m, name: string) => {
-    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-    return content.replace(/\$(\d)/g, (_n, d: string) => subs[Number(d) - 1] ?? '');
-  });
-}
+/** chrome.i18n.getMessage over the merged English messages (the content script also uses src/shared's). */
+export const getMessage = getMessageFrom(loadMessages());
 
 export function installI18n(): void {
-  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage } };
+  (globalThis as { chrome?: unknown }).chrome = { i18n: { getMessage, getUILanguage: () => 'en' } };
 }
 
 export class FakeTransport implements Transport {
@@ -69,9 +63,12 @@ export class FakeTransport implements Transport {
   }
 }
 
-/** The recipients of an update as compact strings: "to:jane@example.com" or "to?:typed@x" (pending). */
-export function brief(update: { recipients: { address: string; field: string; pending: boolean }[] } | undefined): string[] {
-  return (update?.recipients ?? []).map((r) => `${r.field}${r.pending ? '?' : ''}:${r.address}`);
+/**
+ * The recipients of an update as compact strings: "to:jane@example.com", "to?:typed@x" (pending),
+ * "to#:Design Group" (shown by name only, no address).
+ */
+export function brief(update: { recipients: { address: string | null; label?: string; field: string; pending: boolean }[] } | undefined): string[] {
+  return (update?.recipients ?? []).map((r) => (r.address === null ? `${r.field}#:${r.label ?? ''}` : `${r.field}${r.pending ? '?' : ''}:${r.address}`));
 }
 
 // ----- scripting Gmail-like behaviour on the fixtures --------------------------------------

@@ -39,7 +39,7 @@ describe('startup', () => {
   it('scans the composes already open and emits one update each', () => {
     loadFixture('three-composes.html');
     start();
-    expect(transport.updates().map((u) => [u.composeId, brief(u), u.provider, u.fieldsFound])).toEqual([
+    expect(transport.updates().map((u) => [u.composeId, brief(u), u.webmail, u.fieldsFound])).toEqual([
       ['gmail:301', ['to:a1@one.example'], 'gmail', true],
       ['gmail:302', ['to:b1@two.example', 'to:b2@two.example', 'cc:b3@two.example'], 'gmail', true],
       ['gmail:303', ['bcc:c1@three.example'], 'gmail', true],
@@ -204,7 +204,7 @@ describe('compose lifecycle', () => {
     loadFixture('fullscreen.html');
     start();
     const [first] = transport.updates();
-    expect(first?.composeId).toMatch(/^gmail:auto-\d+$/);
+    expect(first?.composeId).toMatch(/^gmail:auto-[0-9a-f]{8}-\d+$/);
     type(comboboxOf(document.querySelector('.M9')!, 'to'), 'x@y.example');
     await settle();
     expect(transport.updates().map((u) => u.composeId)).toEqual([first?.composeId, first?.composeId]);

@@ -32,6 +32,10 @@ export function fakeConnector(overrides: Partial<Connector> = {}, settings: { ma
     testResolver: vi.fn(async () => ({ ok: true as const, outcome: 'answer' as const, dnssecValidated: true, elapsedMs: 12 })),
     clearCache: vi.fn(async () => undefined),
     cacheStats: vi.fn(async () => ({ assessments: 3, policies: 1 })),
+    diagnostics: vi.fn(async () => ({
+      log: [{ at: 1_700_000_000_000, last: 1_700_000_000_000, level: 'warning' as const, code: 'storage.session-write-failed', message: 'A result could not be kept in storage.session (full?); making room.', count: 2 }],
+      storage: { assessmentsStored: 3, assessmentsMemoryOnly: 1, sessionWriteFailures: 2, sessionWritesRecovered: 1, policyCache: 'disk' as const, policiesStored: 1 },
+    })),
     extensionInfo: vi.fn(() => ({ id: 'kojkdehamgggcacghdimajanhpnlpfpe', version: '0.1.0', userAgent: 'TestBrowser/1' })),
     saveFile: vi.fn(),
     ...overrides,

@@ -5,7 +5,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App as Options } from '../../../src/options/App.tsx';
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings.ts';
+import { DEFAULT_SETTINGS, SETTING_KEYS } from '../../../src/shared/settings.ts';
 import { installI18n } from '../background/locale-fixture.ts';
 import { fakeConnector } from './fake-connector.ts';
 
@@ -26,7 +26,8 @@ describe('options page: every setting', () => {
     await ready();
     expect(textarea('Resolver URLs, one per line', 'DNS resolvers').value).toBe(DEFAULT_SETTINGS.resolvers.join('\n'));
     for (const section of ['Internal domains', 'TLS-required domains', 'Domains to skip']) expect(textarea(/Domains, one per line/, section).value).toBe('');
-    expect((screen.getByLabelText('Warn at this level or worse') as HTMLSelectElement).value).toBe('encrypted');
+    expect((screen.getByLabelText('Warn at this level or worse') as HTMLSelectElement).value).toBe('unverified');
+    expect((screen.getByLabelText(/On this device until they expire/) as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText(/Fetch policy files when/) as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText(/Use what InTransit knows/) as HTMLInputElement).checked).toBe(true);
     expect(screen.queryByText('🔒 Set by your organisation')).toBeNull();
@@ -39,7 +40,8 @@ describe('options page: every setting', () => {
     await ready();
     fireEvent.input(textarea(/Domains/, 'Internal domains'), { target: { value: 'Corp.Example\n*.corp.example' } });
     fireEvent.input(textarea(/Domains/, 'Domains to skip'), { target: { value: 'bank.example, health.example' } });
-    fireEvent.change(screen.getByLabelText('Warn at this level or worse'), { target: { value: 'unverified' } });
+    fireEvent.change(screen.getByLabelText('Warn at this level or worse'), { target: { value: 'encrypted' } });
+    fireEvent.click(screen.getByLabelText(/In memory only/));
     fireEvent.click(screen.getByLabelText('Never fetch policy files (judge from DNS alone)'));
     fireEvent.click(screen.getByLabelText('Our outgoing servers enforce:'));
     fireEvent.click(screen.getByLabelText('DANE (RFC 7672)'));
@@ -50,9 +52,10 @@ describe('options page: every setting', () => {
     expect(connector.requestOrigins).not.toHaveBeenCalled();
     expect(connector.saveSettings).toHaveBeenCalledWith({
       policyFetch: 'off',
+      policyCache: 'memory',
       internalDomains: ['corp.example', '*.corp.example'],
       skipDomains: ['bank.example', 'health.example'],
-      warnAtOrBelow: 'unverified',
+      warnAtOrBelow: 'encrypted',
       senderEnforces: { mtaSts: false, dane: true },
       orgName: 'Example Corp',
       helpUrl: 'https://help.example/',
@@ -67,7 +70,7 @@ describe('options page: every setting', () => {
     await waitFor(() => expect(connector.saveSettings).toHaveBeenCalled());
     const [, reset] = vi.mocked(connector.saveSettings).mock.calls[0] ?? [];
     expect(reset).not.toContain('orgName');
-    expect(reset).toHaveLength(8);
+    expect(reset).toHaveLength(SETTING_KEYS.length - 1);
   });
 });
 
@@ -228,13 +231,24 @@ describe('options page: tools', () => {
     expect(connector.requestOrigins).toHaveBeenCalledWith(['https://doh.corp.example/*']);
   });
 
-  it('clears the cache through the background', async () => {
+  it('says how many MTA-STS policies are kept on this device, and clears them with the cache through the background', async () => {
     const { connector } = fakeConnector();
     render(<Options connector={connector} />);
     await ready();
-    fireEvent.click(screen.getByRole('button', { name: 'Clear cache' }));
+    expect((await screen.findByTestId('cache-counts')).textContent).toBe('1 MTA-STS policy is kept on this device.');
+    vi.mocked(connector.cacheStats).mockResolvedValue({ assessments: 0, policies: 0 });
+    fireEvent.click(screen.getByRole('button', { name: 'Clear cache and stored policies' }));
     expect(await screen.findByText('The cache is cleared.')).toBeTruthy();
     expect(connector.clearCache).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.getByTestId('cache-counts').textContent).toBe('0 MTA-STS policies are kept on this device.'));
+  });
+
+  it('says so when clearing the cache fails, and logs it', async () => {
+    const { connector } = fakeConnector({ clearCache: vi.fn(async () => { throw new Error('no receiver'); }) });
+    render(<Options connector={connector} />);
+    await ready();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear cache and stored policies' }));
+    expect(await screen.findByText('The cache could not be cleared.')).toBeTruthy();
   });
 
   it('exports diagnostics: settings with sources, issues, permissions, cache counts — and no addresses', async () => {
@@ -251,7 +265,7 @@ describe('options page: tools', () => {
     expect(type).toBe('application/json');
     const data = JSON.parse(text ?? '') as Record<string, unknown>;
     expect(data).toMatchObject({
-      format: 'intransit-diagnostics/1',
+      format: 'intransit-diagnostics/2',
       extension: { id: 'kojkdehamgggcacghdimajanhpnlpfpe', version: '0.1.0' },
       settings: {
         orgName: { value: 'Example Corp', source: 'managed' },
@@ -262,6 +276,8 @@ describe('options page: tools', () => {
       issues: [{ source: 'managed', key: 'resolvers', code: 'settings.not-https-url' }],
       permissions: { policyFetch: false },
       caches: { assessments: 3, policies: 1 },
+      storage: { assessmentsStored: 3, assessmentsMemoryOnly: 1, sessionWriteFailures: 2, sessionWritesRecovered: 1, policyCache: 'disk', policiesStored: 1 },
+      log: { background: [{ level: 'warning', code: 'storage.session-write-failed', count: 2, at: '2023-11-14T22:13:20.000Z' }] },
     });
     expect(text).not.toMatch(/[^\s"'`]+@[^\s"'`]+\.[a-z]/i);
   });

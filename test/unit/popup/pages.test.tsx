@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The welcome page: the permission with its reason, and the organisation's name and help page.
 // (The options page has its own tests in test/unit/options.)
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App as Welcome } from '../../../src/welcome/App.tsx';
 import type { Connector } from '../../../src/ui/connector.ts';
@@ -53,5 +53,34 @@ describe('welcome page', () => {
     render(<Welcome connector={connector({}, { managed: { policyFetch: 'off' } })} />);
     expect(await screen.findByText(/turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
+  });
+});
+
+describe('welcome page: levels, storage, the permission flow', () => {
+  it('shows the legend of the levels', async () => {
+    render(<Welcome connector={connector()} />);
+    const legend = screen.getByRole('region', { name: 'What the symbols mean' });
+    expect(within(legend).getByText('Likely encrypted')).toBeTruthy();
+    expect(within(legend).getByText(/not guaranteed/)).toBeTruthy();
+    expect(within(legend).getAllByRole('term')).toHaveLength(10);
+  });
+
+  it('says truthfully that fetched policies are kept on this device, naming domains, and how to delete them', async () => {
+    render(<Welcome connector={connector()} />);
+    expect(await screen.findByText(/kept on this device until they expire/)).toBeTruthy();
+    expect(screen.getByText(/names your recipients’ domains/)).toBeTruthy();
+    expect(screen.getByText(/Clear cache and stored policies/)).toBeTruthy();
+  });
+
+  it('says they stay in memory when the organisation set policyCache to memory', async () => {
+    render(<Welcome connector={connector({}, { managed: { policyCache: 'memory' } })} />);
+    expect(await screen.findByText(/kept in memory only/)).toBeTruthy();
+    expect(screen.queryByText(/kept on this device/)).toBeNull();
+  });
+
+  it('opened at #allow (from a badge), goes straight to the permission button', async () => {
+    render(<Welcome connector={connector()} section="allow" />);
+    const button = await screen.findByRole('button', { name: 'Allow policy checks' });
+    await waitFor(() => expect(document.activeElement).toBe(button));
   });
 });

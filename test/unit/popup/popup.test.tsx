@@ -7,7 +7,8 @@ import { App } from '../../../src/popup/App.tsx';
 import type { Connector } from '../../../src/ui/connector.ts';
 import type { Assessment } from '../../../src/core/index.ts';
 import type { TabStateResponse } from '../../../src/shared/messages.ts';
-import { assessment } from '../background/fakes.ts';
+import { assessment, deferred } from '../background/fakes.ts';
+import { mergeSettings, type SettingsSnapshot } from '../../../src/shared/settings-merge.ts';
 import { installI18n } from '../background/locale-fixture.ts';
 import { fakeConnector as sharedFake } from '../options/fake-connector.ts';
 
@@ -25,16 +26,18 @@ function protectedAssessment(): Assessment {
   return a;
 }
 
+const SUMMARY = { level: 'unverified', total: 2, notProtected: 1, checking: 0, atLevel: 1, culprit: 'bob@plain.example', warned: true, policyNotChecked: false, tooMany: false } as const;
+
 const gmailTab = (overrides: Partial<TabStateResponse> = {}): TabStateResponse => ({
-  provider: 'gmail',
+  webmail: 'gmail',
   policyFetchGranted: true,
   assessments: { 'example.com': protectedAssessment(), 'plain.example': assessment('plain.example', 'unverified') },
   composes: [{
-    composeId: 'c1', provider: 'gmail', active: true,
-    summary: { level: 'unverified', total: 2, notProtected: 1, checking: 0 },
+    composeId: 'c1', webmail: 'gmail', active: true,
+    summary: { ...SUMMARY },
     recipients: [
-      { address: 'ann@example.com', domain: 'example.com', level: 'protected', summary: 'Protected sentence.' },
-      { address: 'bob@plain.example', domain: 'plain.example', level: 'unverified', summary: 'Unverified sentence.' },
+      { address: 'ann@example.com', domain: 'example.com', level: 'protected', summary: 'Protected sentence.', policyNotChecked: false },
+      { address: 'bob@plain.example', domain: 'plain.example', level: 'unverified', summary: 'Unverified sentence.', policyNotChecked: false },
     ],
   }],
   ...overrides,
@@ -50,31 +53,52 @@ function fakeConnector(tab: TabStateResponse | null, overrides: Partial<Connecto
   }, settings);
 }
 
+const COMPOSE = 'To ann@example.com and 1 other';
+
 describe('popup in a webmail tab with a compose', () => {
-  it('lists each recipient with address, level in words, and one sentence', async () => {
+  it('labels the compose by its first recipient and says its headline, what to do, and each recipient worst first', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
-    const section = await screen.findByRole('region', { name: 'Your email' });
-    expect(within(section).getByText('1 of 2 recipients not protected.', { exact: false })).toBeTruthy();
-    expect(within(section).getByText('Worst: No protection published.', { exact: false })).toBeTruthy();
+    const section = await screen.findByRole('region', { name: COMPOSE });
+    expect(section.querySelector('.headline')?.textContent).toBe('bob@plain.example: no protection published');
+    expect(section.querySelector('.headline')?.getAttribute('data-tone')).toBe('caution');
+    expect(within(section).getByText(/If the message is confidential, send it encrypted/)).toBeTruthy();
     const items = within(section).getAllByRole('listitem');
     expect(items).toHaveLength(2);
-    expect(items[0]?.textContent).toContain('ann@example.com');
-    expect(items[0]?.textContent).toContain('Protected');
-    expect(items[0]?.textContent).toContain('Protected sentence.');
-    expect(items[1]?.textContent).toContain('No protection published');
+    // Worst first: the unprotected recipient before the protected one.
+    expect(items[0]?.textContent).toContain('bob@plain.example');
+    expect(items[0]?.textContent).toContain('No protection published');
+    // Why this domain got its level (the check's reason), not the level's general sentence as well.
+    expect(items[0]?.textContent).toContain('plain.example is unverified.');
+    expect(items[0]?.textContent).not.toContain('Unverified sentence.');
+    expect(items[1]?.textContent).toContain('ann@example.com');
+    expect(items[1]?.textContent).toContain('Protected');
     expect(connector.getTabState).toHaveBeenCalledWith(7);
   });
 
-  it('shows the evidence behind a disclosure button with aria-expanded', async () => {
+  it('is calm for a compose that is only likely encrypted', async () => {
+    const tab = gmailTab();
+    tab.composes[0]!.summary = { ...SUMMARY, level: 'encrypted', notProtected: 0, culprit: null, atLevel: 2, warned: false };
+    tab.composes[0]!.recipients = tab.composes[0]!.recipients.map((r) => ({ ...r, level: 'encrypted' }));
+    const { connector } = fakeConnector(tab);
+    render(<App connector={connector} />);
+    const section = await screen.findByRole('region', { name: COMPOSE });
+    expect(section.querySelector('.headline')?.textContent).toBe('Likely encrypted');
+    expect(section.querySelector('.headline')?.getAttribute('data-tone')).toBe('calm');
+  });
+
+  it('names every Details button after its recipient, and shows the evidence behind it', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
-    const [details] = await screen.findAllByRole('button', { name: 'Details' });
-    expect(details?.getAttribute('aria-expanded')).toBe('false');
+    await screen.findByRole('region', { name: COMPOSE });
+    expect(screen.getByRole('button', { name: 'Details for bob@plain.example' })).toBeTruthy();
+    const details = screen.getByRole('button', { name: 'Details for ann@example.com' });
+    expect(details.textContent).toBe('Details');
+    expect(details.getAttribute('aria-expanded')).toBe('false');
     expect(screen.queryByText('Mail servers (MX)')).toBeNull();
-    fireEvent.click(details!);
-    expect(details?.getAttribute('aria-expanded')).toBe('true');
-    const region = document.getElementById(details!.getAttribute('aria-controls')!)!;
+    fireEvent.click(details);
+    expect(details.getAttribute('aria-expanded')).toBe('true');
+    const region = document.getElementById(details.getAttribute('aria-controls')!)!;
     const text = region.textContent ?? '';
     for (const fact of ['mx1.example.com', 'matches policy pattern *.example.com', 'id=20240101', 'enforce', '7 days',
       'DANE: certificate pinned', 'DANE-EE', 'mailto:tlsrpt@example.com', 'Example Mail', 'MX records signed with DNSSEC: yes']) {
@@ -82,13 +106,19 @@ describe('popup in a webmail tab with a compose', () => {
     }
   });
 
-  it('keeps the caveats one click away', async () => {
+  it('keeps the caveats and the legend of the levels one click away', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
     fireEvent.click(await screen.findByRole('button', { name: 'What this check cannot see' }));
     expect(screen.getByText(/not an observed connection/)).toBeTruthy();
     expect(screen.getByText(/relayed again/)).toBeTruthy();
     expect(screen.getByText(/AD bit/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'What the symbols mean' }));
+    const legend = document.querySelector('dl.legend')!;
+    expect([...legend.querySelectorAll('dt')].map((dt) => dt.textContent?.trim())).toEqual([
+      'Does not accept mail', 'Protection broken', 'No protection published', 'Could not check', 'Checking',
+      'Likely encrypted', 'Protected', 'TLS required', 'Internal', 'Skipped',
+    ]);
   });
 
   it('"Check again" re-checks the compose\'s domains and reloads', async () => {
@@ -102,27 +132,39 @@ describe('popup in a webmail tab with a compose', () => {
   it('re-reads the state when the background reports a change', async () => {
     const { connector, emitChange } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
-    await screen.findByRole('region', { name: 'Your email' });
+    await screen.findByRole('region', { name: COMPOSE });
     emitChange();
     await waitFor(() => expect(connector.getTabState).toHaveBeenCalledTimes(2));
   });
 
-  it('says "policy not checked" without the permission, with a way to the welcome page', async () => {
-    const { connector } = fakeConnector(gmailTab({ policyFetchGranted: false }));
-    render(<App connector={connector} />);
-    expect((await screen.findByRole('note')).textContent).toMatch(/^Policy not checked/);
-    fireEvent.click(screen.getByRole('button', { name: 'Allow policy checks…' }));
-    expect(connector.openWelcome).toHaveBeenCalled();
-  });
+  it('says "policy not checked" once, in the compose whose verdict it could change, with the way to allow it', async () => {
+    const quiet = gmailTab({ policyFetchGranted: false });
+    const { connector: c1 } = fakeConnector(quiet);
+    const { unmount } = render(<App connector={c1} />);
+    await screen.findByRole('region', { name: COMPOSE });
+    // The permission is missing, but nothing here would change with it: not a word about it.
+    expect(screen.queryByText(/Policy not checked/)).toBeNull();
+    unmount();
 
-  it('names several composes and marks the active one', async () => {
-    const tab = gmailTab();
-    const first = tab.composes[0]!;
-    tab.composes = [first, { ...first, composeId: 'c2', active: false }];
+    const tab = gmailTab({ policyFetchGranted: false });
+    tab.composes[0]!.summary = { ...SUMMARY, level: 'encrypted', warned: false, notProtected: 0, culprit: null, policyNotChecked: true };
     const { connector } = fakeConnector(tab);
     render(<App connector={connector} />);
-    expect(await screen.findByRole('heading', { name: 'Email 1 (the one you are writing)' })).toBeTruthy();
-    expect(screen.getByRole('heading', { name: 'Email 2' })).toBeTruthy();
+    const notes = await screen.findAllByRole('note');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.textContent).toMatch(/^Policy not checked/);
+    fireEvent.click(screen.getByRole('button', { name: 'Allow policy checks…' }));
+    expect(connector.openWelcome).toHaveBeenCalledWith('allow');
+  });
+
+  it('puts the compose being written first and marks it when the tab has several', async () => {
+    const tab = gmailTab();
+    const first = tab.composes[0]!;
+    tab.composes = [first, { ...first, composeId: 'c2', active: false, recipients: [first.recipients[0]!] }];
+    const { connector } = fakeConnector(tab);
+    render(<App connector={connector} />);
+    const headings = await screen.findAllByRole('heading', { level: 2 });
+    expect(headings.map((h) => h.textContent)).toEqual(['To ann@example.com and 1 otherwriting now', 'To ann@example.com', 'What this check cannot see'].slice(0, headings.length));
   });
 
   it('links to the options', async () => {
@@ -131,10 +173,22 @@ describe('popup in a webmail tab with a compose', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Settings' }));
     expect(connector.openOptions).toHaveBeenCalled();
   });
+
+  it('renders at once from the background, and fills in the organisation when storage.managed answers', async () => {
+    const settings = deferred<SettingsSnapshot>();
+    const { connector } = fakeConnector(gmailTab(), { readSettings: vi.fn(() => settings.promise) });
+    render(<App connector={connector} />);
+    // No "Loading…" while the settings are read: the compose is there.
+    await screen.findByRole('region', { name: COMPOSE });
+    expect(screen.queryByText('Loading…')).toBeNull();
+    expect(screen.queryByTestId('org-help')).toBeNull();
+    settings.resolve(mergeSettings({ orgName: 'Example Corp' }, {}));
+    expect(await screen.findByText('Set up by Example Corp')).toBeTruthy();
+  });
 });
 
 describe('popup outside webmail', () => {
-  const outside: TabStateResponse = { provider: null, composes: [], assessments: {}, policyFetchGranted: true };
+  const outside: TabStateResponse = { webmail: null, composes: [], assessments: {}, policyFetchGranted: true };
 
   it('says what InTransit does and checks an address by hand', async () => {
     const { connector } = fakeConnector(outside);
@@ -145,7 +199,8 @@ describe('popup outside webmail', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Check' }));
     await screen.findByText('typed.example');
     expect(connector.checkManual).toHaveBeenCalledWith('someone@typed.example');
-    expect(screen.getByText('Encrypted, not guaranteed')).toBeTruthy();
+    expect(screen.getByText('Likely encrypted')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Details for typed.example' })).toBeTruthy();
   });
 
   it('shows the reason when the input cannot be checked', async () => {
@@ -172,7 +227,7 @@ describe('popup outside webmail', () => {
 
 describe('popup in webmail without a compose', () => {
   it('invites to start writing and still offers the check by hand', async () => {
-    const { connector } = fakeConnector({ provider: 'gmail', composes: [], assessments: {}, policyFetchGranted: true });
+    const { connector } = fakeConnector({ webmail: 'gmail', composes: [], assessments: {}, policyFetchGranted: true });
     render(<App connector={connector} />);
     expect(await screen.findByRole('heading', { name: 'No email being written' })).toBeTruthy();
     expect(screen.getByLabelText('Email address or domain')).toBeTruthy();
@@ -184,7 +239,7 @@ describe('popup and the settings', () => {
     const { connector } = fakeConnector(gmailTab(), {}, { managed: { orgName: 'Example Corp', helpUrl: 'https://help.example/intransit' } });
     render(<App connector={connector} />);
     expect(await screen.findByText('Set up by Example Corp')).toBeTruthy();
-    const link = screen.getByRole('link', { name: 'Help from Example Corp' });
+    const link = within(screen.getByTestId('org-help')).getByRole('link', { name: 'Help from Example Corp' });
     expect(link.getAttribute('href')).toBe('https://help.example/intransit');
     expect(link.getAttribute('rel')).toContain('noopener');
   });
@@ -192,25 +247,41 @@ describe('popup and the settings', () => {
   it('shows no organisation line without those settings', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
-    await screen.findByRole('region', { name: 'Your email' });
+    await screen.findByRole('region', { name: COMPOSE });
     expect(screen.queryByTestId('org-help')).toBeNull();
   });
 
-  it('renders a skipped recipient as "Skipped (organisation setting)"', async () => {
+  it('links the organisation\'s help page from what to do, for a compose that needs attention', async () => {
+    const { connector } = fakeConnector(gmailTab(), {}, { managed: { orgName: 'Example Corp', helpUrl: 'https://help.example/intransit' } });
+    render(<App connector={connector} />);
+    const section = await screen.findByRole('region', { name: COMPOSE });
+    const advice = await waitFor(() => {
+      const link = section.querySelector('.advice a');
+      if (!link) throw new Error('no link yet');
+      return link;
+    });
+    expect(advice.getAttribute('href')).toBe('https://help.example/intransit');
+  });
+
+  it('renders a skipped recipient as "Skipped"', async () => {
     const tab = gmailTab();
     const compose = tab.composes[0];
     if (!compose) throw new Error('fixture');
-    compose.recipients.push({ address: 'c@bank.example', domain: 'bank.example', level: 'skipped', summary: 'Not checked: the settings say to skip this domain.' });
+    compose.recipients.push({ address: 'c@bank.example', domain: 'bank.example', level: 'skipped', summary: 'Not checked: the settings skip this domain.', policyNotChecked: false });
     const { connector } = fakeConnector(tab);
     render(<App connector={connector} />);
-    const section = await screen.findByRole('region', { name: 'Your email' });
+    const section = await screen.findByRole('region', { name: 'To ann@example.com and 2 others' });
     const item = within(section).getAllByRole('listitem').find((li) => li.textContent?.includes('c@bank.example'));
-    expect(item?.textContent).toContain('Skipped (organisation setting)');
+    expect(item?.textContent).toContain('Skipped');
+    // Not looked up, so no reason: the level's sentence says why.
+    expect(item?.textContent).toContain('Not checked: the settings skip this domain.');
     expect(item?.querySelector('img')?.getAttribute('src')).toBe('/icons/level-skipped-32.png');
   });
 
   it('says policy checks are off (by the organisation) instead of asking for the permission', async () => {
-    const { connector } = fakeConnector(gmailTab({ policyFetchGranted: false }), {}, { managed: { policyFetch: 'off' } });
+    const tab = gmailTab({ policyFetchGranted: false });
+    tab.composes[0]!.recipients[0]!.policyNotChecked = true;
+    const { connector } = fakeConnector(tab, {}, { managed: { policyFetch: 'off' } });
     render(<App connector={connector} />);
     expect(await screen.findByText(/Your organisation turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Allow/ })).toBeNull();

@@ -13,10 +13,12 @@ describe('defaults', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       resolvers: ['https://cloudflare-dns.com/dns-query', 'https://dns.google/dns-query'],
       policyFetch: 'auto',
+      policyCache: 'disk',
       internalDomains: [],
       requiredTlsDomains: [],
       skipDomains: [],
-      warnAtOrBelow: 'encrypted',
+      // Likely encrypted is calm by default (docs/decisions.md "Presentation").
+      warnAtOrBelow: 'unverified',
       senderEnforces: null,
       orgName: null,
       helpUrl: null,
@@ -64,7 +66,7 @@ describe('malformed values', () => {
     // The bad managed value falls through to the user's value, then the default.
     expect(s.settings.resolvers).toEqual(['https://dns.google/dns-query']);
     expect(s.sources.resolvers).toBe('user');
-    expect(s.settings.warnAtOrBelow).toBe('encrypted');
+    expect(s.settings.warnAtOrBelow).toBe('unverified');
     expect(s.sources.warnAtOrBelow).toBe('default');
     expect(s.issues.map((i) => i.message)).toEqual([
       "Ignored managed setting `resolvers`: 'http://x' is not an https URL",
@@ -111,9 +113,11 @@ describe('one value per key', () => {
     expect(bad.ok ? '' : bad.error.message).toMatch(/^'bad\.\.example' is not a domain: /);
   });
 
-  it('policyFetch, warnAtOrBelow: one of the allowed words', () => {
+  it('policyFetch, policyCache, warnAtOrBelow: one of the allowed words', () => {
     expect(parseSetting('policyFetch', 'off')).toEqual({ ok: true, value: 'off' });
     expect(parseSetting('policyFetch', 'on')).toMatchObject({ ok: false });
+    expect(parseSetting('policyCache', 'memory')).toEqual({ ok: true, value: 'memory' });
+    expect(parseSetting('policyCache', 'session')).toMatchObject({ ok: false, error: { code: 'settings.not-allowed' } });
     expect(parseSetting('warnAtOrBelow', 'encrypted')).toEqual({ ok: true, value: 'encrypted' });
     expect(parseSetting('warnAtOrBelow', 'internal')).toMatchObject({ ok: false });
   });

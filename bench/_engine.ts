@@ -1,2 +1,0 @@
-import { benchEngine, formatEngineRows } from './engine.ts';
-console.log(formatEngineRows(await benchEngine([1, 25], 7)));

@@ -1,2 +1,0 @@
-import { benchPeer, formatPeer } from './peer.ts';
-console.log(formatPeer(await benchPeer()));

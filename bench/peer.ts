@@ -147,7 +147,7 @@ async function runVariant(world: DnssecWorld, delayer: Delayer, variant: Variant
   return total;
 }
 
-export async function benchPeer(options: { delays?: number[]; rounds?: number } = {}): Promise<PeerResult> {
+export async function benchPeer(options: { delays?: number[]; rounds?: number; tools?: Tool[]; modes?: Mode[] } = {}): Promise<PeerResult> {
   const delays = options.delays ?? [0, 25, 50];
   const rounds = options.rounds ?? 7;
   await requireBinaries(['gcc', 'iptables', 'mta-sts-query'], 'gcc iptables postfix-mta-sts-resolver');
@@ -161,7 +161,7 @@ export async function benchPeer(options: { delays?: number[]; rounds?: number } 
     const domains = world.domains.map((s) => s.domain).filter((d) => d !== 'lame.test');
     // The domains that announce a policy (the floor below counts the policy fetch for each).
     const perProcess = world.domains.map((s) => s.domain).filter((d) => Object.hasOwn(world.policyHosts, `mta-sts.${d}`));
-    const all = variants(world, domains, perProcess);
+    const all = variants(world, domains, perProcess).filter((v) => (options.tools ?? TOOLS).includes(v.tool) && (options.modes ?? [v.mode]).includes(v.mode));
 
     // nsenter's own cost, subtracted from every whole-process time.
     const trues: number[] = [];

@@ -41,7 +41,7 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
   const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) });
   let assessments: Assessment[];
   try {
-    assessments = await assessAddresses(options.targets, {
+    const running = assessAddresses(options.targets, {
       resolver,
       fetch: fetchWithDeadline(policyFetch, context.deadline),
       policyCache: createMemoryPolicyCache(),
@@ -50,6 +50,10 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
       // The policy fetch resolves its host through this same resolver (lookupThroughResolver).
       prefetchPolicyHost: true,
     });
+    // The first queries are on the wire by the time a timer runs: load Node's fetch classes
+    // (undici, needed by the policy fetch's Response) while their answers travel (command.ts).
+    setTimeout(() => void globalThis.Response, 0);
+    assessments = await running;
   } finally {
     policyFetch.close();
   }

@@ -23,9 +23,10 @@
 // - The session is unref'd while no request is active, so it never keeps a CLI process alive;
 //   close() ends every session, and the fetch refuses requests after it.
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
-import { isIP, type Socket } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { ipFamily } from './ip-literal.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface Http2FetchOptions {
@@ -208,7 +209,8 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   /** Lookup, proxy tunnel, TCP and TLS, all ended by `signal` (the connect timeout or close()). */
   async function connectTls(url: URL, signal: AbortSignal): Promise<TLSSocket> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const address = !isIP(hostname) && options.lookup ? await untilAborted(options.lookup(hostname), signal) : hostname;
+    const literal = ipFamily(hostname) !== 0;
+    const address = !literal && options.lookup ? await untilAborted(options.lookup(hostname), signal) : hostname;
     const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
     const proxy = route?.({ hostname, port, address }) ?? null;
     const tunnel: Socket | undefined = proxy ? await openTunnel(proxy, connectAuthority(address, port), { signal }) : undefined;
@@ -218,28 +220,48 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
         reject(abortReason(signal));
         return;
       }
-      const socket = tlsConnect({
-        ...(tunnel ? { socket: tunnel } : { host: address, port }),
-        // SNI and the certificate check use the URL's name; SNI is never an IP literal (RFC 6066 s3).
-        ...(isIP(hostname) ? {} : { servername: hostname }),
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
-      });
+      // TCP first, TLS once it is connected: setting up TLS (the CA store, Node's own checks of
+      // the server name: several ms of CPU on a cold process) then runs while the SYN is on the
+      // wire instead of before it (docs/decisions.md "Command line": open the DoH connection).
+      const tcp: Socket = tunnel ?? tcpConnect({ host: address, port });
+      let socket: TLSSocket | undefined;
+      const startTls = (): void => {
+        socket = tlsConnect({
+          socket: tcp,
+          // The name checked against the certificate: the URL's (an IP literal is checked as an IP).
+          host: hostname,
+          // SNI uses the URL's name; SNI is never an IP literal (RFC 6066 s3).
+          ...(literal ? {} : { servername: hostname }),
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
+        });
+        socket.once('secureConnect', () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(socket as TLSSocket);
+        });
+        socket.once('error', fail);
+      };
+      const fail = (error: Error): void => {
+        signal.removeEventListener('abort', onAbort);
+        socket?.destroy();
+        tcp.destroy();
+        reject(error);
+      };
       const onAbort = (): void => {
-        socket.destroy();
-        tunnel?.destroy();
+        socket?.destroy();
+        tcp.destroy();
         reject(abortReason(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('secureConnect', () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(socket);
-      });
-      socket.once('error', (error) => {
-        signal.removeEventListener('abort', onAbort);
-        tunnel?.destroy();
-        reject(error);
-      });
+      if (tunnel) {
+        startTls();
+      } else {
+        tcp.once('error', fail);
+        tcp.once('connect', () => {
+          tcp.removeListener('error', fail);
+          startTls();
+        });
+      }
     });
   }
 

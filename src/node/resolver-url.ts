@@ -7,8 +7,8 @@
 // that bit for DANE (RFC 7672 s2.1, RFC 6698 s4.1: the AD bit is only as good as the path to
 // the validator). A resolver on 127.0.0.0/8 or ::1 is the setup Postfix
 // (smtp_dns_support_level = dnssec) and danecheck rely on (docs/decisions.md "Command line").
-// Light on purpose (node:net's isIP only): the CLI parses its arguments before anything loads.
-import { isIP } from 'node:net';
+// Light on purpose: the CLI parses its arguments before anything loads.
+import { ipFamily } from './ip-literal.ts';
 
 export const DEFAULT_DNS_PORT = 53;
 
@@ -20,8 +20,9 @@ export type ParsedResolverUrl = ({ ok: true } & ResolverUrl) | { ok: false; erro
 
 /** An address on the loopback network: 127.0.0.0/8 or ::1. */
 export function isLoopbackAddress(address: string): boolean {
-  if (isIP(address) === 4) return address.startsWith('127.');
-  if (isIP(address) !== 6) return false;
+  const family = ipFamily(address);
+  if (family === 4) return address.startsWith('127.');
+  if (family !== 6) return false;
   try {
     return new URL(`http://[${address}]/`).hostname === '[::1]';
   } catch {
@@ -43,7 +44,7 @@ export function parseResolverUrl(text: string): ParsedResolverUrl {
     return { ok: false, error: `'${text}': a dns:// resolver is an address and a port only, e.g. dns://127.0.0.1:53` };
   }
   const address = url.hostname.replace(/^\[|\]$/g, '');
-  const family = isIP(address);
+  const family = ipFamily(address);
   if (family === 0) return { ok: false, error: `'${text}': a dns:// resolver must be an IP address (127.0.0.1 or [::1]), not a name` };
   if (!isLoopbackAddress(address)) {
     return {
@@ -54,5 +55,5 @@ export function parseResolverUrl(text: string): ParsedResolverUrl {
   const port = url.port === '' ? DEFAULT_DNS_PORT : Number(url.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) return { ok: false, error: `'${text}': the port must be 1-65535` };
   const shown = family === 6 ? `[${address}]` : address;
-  return { ok: true, kind: 'dns', url: `dns://${shown}:${port}`, address, port, family: family as 4 | 6 };
+  return { ok: true, kind: 'dns', url: `dns://${shown}:${port}`, address, port, family };
 }

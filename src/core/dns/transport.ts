@@ -98,19 +98,19 @@ async function readCapped(response: Response, host: string): Promise<Uint8Array 
 }
 
 /** null when `message` answers the question `name`/`type` sent with `id`; otherwise why not. */
-export function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, host: string, id = 0): string | null {
-  if (!message.isResponse) return `${host} sent a DNS message that is not a response.`;
-  if (message.id !== id) return `${host} answered with DNS ID ${message.id}, not the ID ${id} that was sent.`;
+export function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, hostName: () => string, id = 0): string | null {
+  if (!message.isResponse) return `${hostName()} sent a DNS message that is not a response.`;
+  if (message.id !== id) return `${hostName()} answered with DNS ID ${message.id}, not the ID ${id} that was sent.`;
   const question = message.questions[0];
-  if (message.questions.length !== 1 || !question) return `${host} answered without echoing the question.`;
+  if (message.questions.length !== 1 || !question) return `${hostName()} answered without echoing the question.`;
   const echoed = question.name.toLowerCase().replace(/\.$/, '');
   if (echoed !== name || question.type !== type || question.class !== 'IN') {
-    return `${host} answered a different question (${echoed.slice(0, 80)} ${question.type.slice(0, 16)}).`;
+    return `${hostName()} answered a different question (${echoed.slice(0, 80)} ${question.type.slice(0, 16)}).`;
   }
   // RFC 8484 s6 and RFC 1035 s4.1.1: a truncated answer is incomplete; over HTTP it is an error.
-  if (message.truncated) return `${host} sent a truncated DNS response.`;
+  if (message.truncated) return `${hostName()} sent a truncated DNS response.`;
   const misfit = checkAnswerSection(message, name, type);
-  return misfit === null ? null : `${host} sent a malformed answer: ${misfit}`;
+  return misfit === null ? null : `${hostName()} sent a malformed answer: ${misfit}`;
 }
 
 /**
@@ -118,10 +118,10 @@ export function checkAnswerFits(message: DecodedResponse, name: string, type: RR
  * wire scan), the question and ID checked, the answer section checked.
  */
 export function answerFromBytes(url: string, bytes: Uint8Array, name: string, type: RRType, id: number): Exchange {
-  const host = hostOf(url);
   const decoded = decodeResponse(bytes);
-  if (!decoded.ok) return { kind: 'error', url, error: `${host}: ${decoded.error}` };
-  const problem = checkAnswerFits(decoded.message, name, type, host, id);
+  // The host is only for messages: parsing the URL for every good answer costs more than it seems.
+  if (!decoded.ok) return { kind: 'error', url, error: `${hostOf(url)}: ${decoded.error}` };
+  const problem = checkAnswerFits(decoded.message, name, type, () => hostOf(url), id);
   if (problem) return { kind: 'error', url, error: problem };
   return { kind: 'dns', url, message: decoded.message };
 }

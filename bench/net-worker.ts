@@ -19,6 +19,13 @@ async function perform(request: Extract<NetRequest, { op: 'fetch' }>): Promise<N
   const controller = new AbortController();
   controllers.set(request.id, controller);
   try {
+    if (request.via === 'doh' && request.method === 'GET') {
+      // DoH the way a network process would do it: the body as bytes, no WHATWG objects.
+      const bytes = await doh.getBytes(request.url, { headers: Object.fromEntries(request.headers), signal: controller.signal, timeoutMs: 10_000, maxBytes: BODY_CAP });
+      // A copy of its own: the reply transfers its buffer, and HTTP/2 data may share a pooled one.
+      const body = (bytes.body ?? new Uint8Array(0)).slice();
+      return { id: request.id, status: bytes.status, headers: [['content-type', bytes.contentType], ['content-length', String(body.length)]], body };
+    }
     const fetch = request.via === 'doh' ? doh : policy;
     const init: RequestInit = { method: request.method, headers: request.headers, redirect: request.redirect, signal: controller.signal };
     if (request.body !== undefined) init.body = request.body as BodyInit;

@@ -8,17 +8,18 @@ export { BENCH_DOMAINS } from './scenario.ts';
 export type WorkerRequest =
   | { id: number; op: 'setDelay'; ms: number }
   | { id: number; op: 'marks' }
-  | { id: number; op: 'logSince'; queries: number; requests: number }
+  | { id: number; op: 'logSince'; queries: number; requests: number; busyMs: number }
   | { id: number; op: 'close' };
 
 export type WorkerReply =
   | { id: number; ready?: { dohUrl: string; ip: string; caPem: string } }
-  | { id: number; queries: number; requests: number }
-  | { id: number; queries: string[]; requests: string[] };
+  | { id: number; queries: number; requests: number; busyMs: number }
+  | { id: number; queries: string[]; requests: string[]; busyMs: number };
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-export interface Marks { queries: number; requests: number }
+/** Log lengths, and the servers' thread busy time (event-loop utilisation, ms) at the mark. */
+export interface Marks { queries: number; requests: number; busyMs: number }
 
 export interface RemoteWorld {
   dohUrl: string;
@@ -29,8 +30,8 @@ export interface RemoteWorld {
   setDelay(ms: number): Promise<void>;
   /** Current lengths of the logs. */
   marks(): Promise<Marks>;
-  /** DoH queries (`TYPE name`) and policy requests (`host/path`) since `marks`. */
-  logSince(marks: Marks): Promise<{ queries: string[]; requests: string[] }>;
+  /** DoH queries (`TYPE name`), policy requests (`host/path`) and the servers' busy ms since `marks`. */
+  logSince(marks: Marks): Promise<{ queries: string[]; requests: string[]; busyMs: number }>;
   close(): Promise<void>;
 }
 
@@ -63,12 +64,12 @@ export async function startRemoteWorld(loopback: number): Promise<RemoteWorld> {
       await ask({ op: 'setDelay', ms });
     },
     async marks() {
-      const { queries, requests } = await ask<{ id: number; queries: number; requests: number }>({ op: 'marks' });
-      return { queries, requests };
+      const { queries, requests, busyMs } = await ask<{ id: number; queries: number; requests: number; busyMs: number }>({ op: 'marks' });
+      return { queries, requests, busyMs };
     },
     async logSince(marks) {
-      const { queries, requests } = await ask<{ id: number; queries: string[]; requests: string[] }>({ op: 'logSince', ...marks });
-      return { queries, requests };
+      const { queries, requests, busyMs } = await ask<{ id: number; queries: string[]; requests: string[]; busyMs: number }>({ op: 'logSince', ...marks });
+      return { queries, requests, busyMs };
     },
     async close() {
       await ask({ op: 'close' });

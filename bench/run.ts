@@ -1,9 +1,11 @@
 // `npm run bench`: the project's own benchmarks. Prints Markdown tables (pasted into notes).
-// `npm run bench -- engine`, `-- scheduling`, `-- content` or `-- service` runs one part. The content part needs the builds
-// (`npm run build && npm run build:test`).
+// `npm run bench -- engine`, `-- scheduling`, `-- content`, `-- service` or `-- peer` runs one part. The content part needs the builds
+// (`npm run build && npm run build:test`); the peer part needs root, gcc, libnetfilter-queue-dev,
+// iptables and postfix-mta-sts-resolver besides the DNSSEC world's packages (bench/peer.ts).
 import { benchContent, formatContentRows } from './content.ts';
 import { benchEngine, formatEngineRows } from './engine.ts';
 import { benchScheduling, formatSchedulingRows } from './engine-scheduling.ts';
+import { benchPeer, formatPeer } from './peer.ts';
 import { benchService, formatServiceBench } from './service.ts';
 
 const only = process.argv[2];
@@ -24,4 +26,8 @@ if (!only || only === 'content') {
 if (!only || only === 'service') {
   console.log('\n## Lookup service: cold batch with delay D, warm server time at 200 req/s, memory after 20,000 domains\n');
   console.log(formatServiceBench(await benchService()));
+}
+if (!only || only === 'peer') {
+  console.log('\n## Peer: intransit check vs mta-sts-query through a validating unbound, added round trip D on every client packet\n');
+  console.log(formatPeer(await benchPeer()));
 }

@@ -2,6 +2,7 @@
 // hosts) in a worker thread of their own, as they are other machines in real life: their CPU
 // (server-side TLS, zone lookups, DNS encoding) runs on another thread and does not count
 // against the engine's latency. The main thread talks to it over messages (remote-world.ts).
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
@@ -54,13 +55,14 @@ port.on('message', (request: WorkerRequest) => {
       reply({ id: request.id });
       break;
     case 'marks':
-      reply({ id: request.id, queries: world.doh.queries.length, requests: world.hosts.requests.length });
+      reply({ id: request.id, queries: world.doh.queries.length, requests: world.hosts.requests.length, busyMs: performance.eventLoopUtilization().active });
       break;
     case 'logSince':
       reply({
         id: request.id,
         queries: world.doh.queries.slice(request.queries).map((q) => `${q.type} ${q.name}`),
         requests: world.hosts.requests.slice(request.requests).map((r) => r.host + r.path),
+        busyMs: performance.eventLoopUtilization().active - request.busyMs,
       });
       break;
     case 'close':

@@ -20,7 +20,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     help: `check        Says, per recipient domain, whether mail to it will be encrypted and whether that is
              enforced (MTA-STS, DANE), from DNS-over-HTTPS and the domain's MTA-STS policy file.
   --json              JSON output: an array of assessments
-  --resolver URL      an RFC 8484 DoH endpoint (repeatable; default: Cloudflare, then Google)
+  --resolver URL      an RFC 8484 DoH endpoint (https://…), or dns://127.0.0.1[:53] / dns://[::1]
+                      for a validating resolver on this machine (classic DNS: loopback only, as
+                      its AD bit is trusted); repeatable; default: Cloudflare, then Google
   --timeout MS        time limit of the whole check (default 10000); what is not known by then is
                       reported as unknown
   --sender ID         what your sending provider enforces: gmail (MTA-STS), microsoft (MTA-STS

@@ -28,6 +28,12 @@ export interface AssessDeps {
   /** Timeout of one policy fetch, ms (default 10 000). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Look up the `mta-sts.<domain>` host's addresses in parallel with the `_mta-sts` TXT record
+   * (discover.ts). Only where `fetch` resolves names through `resolver` (the CLI, the lookup
+   * service); default off (the browser's fetch resolves through the browser).
+   */
+  prefetchPolicyHost?: boolean;
 }
 
 /** Gathered evidence for one domain, before any judgement. */
@@ -57,6 +63,7 @@ export async function assessDomain(input: string, deps: AssessDeps): Promise<Ass
     now,
     timeoutMs: deps.timeoutMs,
     signal,
+    prefetchPolicyHost: deps.prefetchPolicyHost ?? false,
   });
   const tlsRptPromise = discoverTlsRpt(domain, { resolver, signal });
   const mxPart = (async () => {

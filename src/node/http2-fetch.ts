@@ -11,15 +11,22 @@
 //   nothing fails the connection instead of holding it open. A request whose signal aborts stops
 //   waiting for the shared connection at once; close() destroys connections still being made.
 // - With `proxy`, each connection is an HTTP CONNECT tunnel through it (see proxy.ts).
+// - Concurrency: the server's SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 s5.1.2) is followed by
+//   nghttp2 itself, which queues streams beyond it on the same session. Until the server's
+//   SETTINGS arrive it assumes 100, so a first burst may exceed a smaller limit: the server
+//   refuses the excess unprocessed (REFUSED_STREAM) and they are sent again on the same session
+//   (RFC 9113 s8.7), queued by then. No second connection is ever opened for more streams, and
+//   the engine's in-flight limit need not know the server's (docs/decisions.md "Engine").
 // - The body is a pull-based ReadableStream over the HTTP/2 stream (flow control does the
 //   backpressure); cancel() resets that stream only, never the session.
 // - Redirects are never followed: redirect 'manual' returns the 3xx, anything else rejects.
 // - The session is unref'd while no request is active, so it never keeps a CLI process alive;
 //   close() ends every session, and the fetch refuses requests after it.
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
-import { isIP, type Socket } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { ipFamily } from './ip-literal.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface Http2FetchOptions {
@@ -48,13 +55,47 @@ export type Http2Fetch = FetchLike & {
   preconnect(url: string): void;
   /** Sessions opened so far (tests: proof of reuse). */
   readonly sessionsOpened: number;
+  /**
+   * A GET whose whole body is wanted as bytes (DoH: src/node/doh-exchange.ts), on the same
+   * sessions as the fetch, without a WHATWG Response, Headers or ReadableStream per request.
+   * Rejects like the fetch on network failures, with a BytesTimeoutError after `timeoutMs`.
+   */
+  getBytes(url: string, options: GetBytesOptions): Promise<BytesResponse>;
 };
+
+export interface GetBytesOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** The whole request, connecting included. */
+  timeoutMs: number;
+  /** A body longer than this is not read (`body: null`); the stream is reset. */
+  maxBytes: number;
+}
+
+export interface BytesResponse {
+  status: number;
+  /** The Content-Type field, '' when absent. */
+  contentType: string;
+  /** null: the body was longer than maxBytes. */
+  body: Uint8Array | null;
+}
+
+export class BytesTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no response within ${ms} ms`);
+    this.name = 'BytesTimeoutError';
+  }
+}
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** RST_STREAM error code CANCEL (RFC 9113 s7). */
 const NGHTTP2_CANCEL = 0x8;
+/** RST_STREAM REFUSED_STREAM (RFC 9113 s7): the server did not process the request (s8.7). */
+const NGHTTP2_REFUSED_STREAM = 0x7;
+/** Times one request is sent again after REFUSED_STREAM. */
+const MAX_REFUSED_RETRIES = 3;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -168,7 +209,8 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   /** Lookup, proxy tunnel, TCP and TLS, all ended by `signal` (the connect timeout or close()). */
   async function connectTls(url: URL, signal: AbortSignal): Promise<TLSSocket> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const address = !isIP(hostname) && options.lookup ? await untilAborted(options.lookup(hostname), signal) : hostname;
+    const literal = ipFamily(hostname) !== 0;
+    const address = !literal && options.lookup ? await untilAborted(options.lookup(hostname), signal) : hostname;
     const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
     const proxy = route?.({ hostname, port, address }) ?? null;
     const tunnel: Socket | undefined = proxy ? await openTunnel(proxy, connectAuthority(address, port), { signal }) : undefined;
@@ -178,28 +220,48 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
         reject(abortReason(signal));
         return;
       }
-      const socket = tlsConnect({
-        ...(tunnel ? { socket: tunnel } : { host: address, port }),
-        // SNI and the certificate check use the URL's name; SNI is never an IP literal (RFC 6066 s3).
-        ...(isIP(hostname) ? {} : { servername: hostname }),
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
-      });
+      // TCP first, TLS once it is connected: setting up TLS (the CA store, Node's own checks of
+      // the server name: several ms of CPU on a cold process) then runs while the SYN is on the
+      // wire instead of before it (docs/decisions.md "Command line": open the DoH connection).
+      const tcp: Socket = tunnel ?? tcpConnect({ host: address, port });
+      let socket: TLSSocket | undefined;
+      const startTls = (): void => {
+        socket = tlsConnect({
+          socket: tcp,
+          // The name checked against the certificate: the URL's (an IP literal is checked as an IP).
+          host: hostname,
+          // SNI uses the URL's name; SNI is never an IP literal (RFC 6066 s3).
+          ...(literal ? {} : { servername: hostname }),
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+          ALPNProtocols: options.http1Fallback ? ['h2', 'http/1.1'] : ['h2'],
+        });
+        socket.once('secureConnect', () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(socket as TLSSocket);
+        });
+        socket.once('error', fail);
+      };
+      const fail = (error: Error): void => {
+        signal.removeEventListener('abort', onAbort);
+        socket?.destroy();
+        tcp.destroy();
+        reject(error);
+      };
       const onAbort = (): void => {
-        socket.destroy();
-        tunnel?.destroy();
+        socket?.destroy();
+        tcp.destroy();
         reject(abortReason(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('secureConnect', () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(socket);
-      });
-      socket.once('error', (error) => {
-        signal.removeEventListener('abort', onAbort);
-        tunnel?.destroy();
-        reject(error);
-      });
+      if (tunnel) {
+        startTls();
+      } else {
+        tcp.once('error', fail);
+        tcp.once('connect', () => {
+          tcp.removeListener('error', fail);
+          startTls();
+        });
+      }
     });
   }
 
@@ -282,7 +344,9 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     return pending;
   }
 
-  const fetchImpl: FetchLike = async (input, init = {}) => {
+  const fetchImpl: FetchLike = (input, init = {}) => send(input, init, 0);
+
+  async function send(input: string, init: RequestInit, refused: number): Promise<Response> {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     if (closed) throw fetchFailed('this fetch was closed');
@@ -310,7 +374,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     const session = conn.session;
     if (session.closed || session.destroyed) {
       connections.delete(url.origin);
-      return fetchImpl(input, init);
+      return send(input, init, refused);
     }
 
     const headers: Record<string, string> = {};
@@ -357,6 +421,14 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       h2.on('error', (error) => {
         if (done) return;
         done = true;
+        if (h2.rstCode === NGHTTP2_REFUSED_STREAM && refused < MAX_REFUSED_RETRIES && !signal?.aborted) {
+          // Streams sent before the server's SETTINGS arrived count against Node's assumed limit
+          // (100), not the server's: one above its SETTINGS_MAX_CONCURRENT_STREAMS is refused
+          // unprocessed, so it is safe to send again (RFC 9113 s8.7); nghttp2 now knows the
+          // limit and queues it on this session.
+          resolvePromise(send(input, init, refused + 1));
+          return;
+        }
         rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
       });
       h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
@@ -388,7 +460,140 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       });
       if (payload !== undefined) h2.end(payload);
     });
-  };
+  }
+
+  async function getBytes(input: string, request: GetBytesOptions, refused = 0): Promise<BytesResponse> {
+    const { signal, timeoutMs } = request;
+    if (signal?.aborted) throw abortReason(signal);
+    if (closed) throw fetchFailed('this fetch was closed');
+    const url = new URL(input);
+    if (url.protocol !== 'https:') throw fetchFailed(`only https: URLs are supported: ${url.protocol}`);
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BytesTimeoutError(timeoutMs)), timeoutMs);
+    });
+    timedOut.catch(() => undefined);
+    try {
+      let conn: Connection;
+      try {
+        conn = await Promise.race([untilAborted(connection(url), signal), timedOut]);
+      } catch (error) {
+        if (signal?.aborted) throw abortReason(signal);
+        if (error instanceof BytesTimeoutError) throw error;
+        throw fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+      if (conn.kind === 'http1') return await Promise.race([viaFallback(input, request), timedOut]);
+      const session = conn.session;
+      if (session.closed || session.destroyed) {
+        connections.delete(url.origin);
+        return await getBytes(input, { ...request, timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)) }, refused);
+      }
+      const outcome = await Promise.race([streamBytes(session, url, request), timedOut]);
+      if (outcome === 'refused') {
+        if (refused >= MAX_REFUSED_RETRIES) throw fetchFailed(`fetch ${url.origin} failed: the server refused the stream`);
+        return await getBytes(input, { ...request, timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)) }, refused + 1);
+      }
+      return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One stream: status, content type and the body up to maxBytes; 'refused' for REFUSED_STREAM. */
+  function streamBytes(session: ClientHttp2Session, url: URL, request: GetBytesOptions): Promise<BytesResponse | 'refused'> {
+    const { signal, maxBytes, timeoutMs } = request;
+    return new Promise((resolvePromise, rejectPromise) => {
+      const headers: Record<string, string> = { ...request.headers, ':method': 'GET', ':path': url.pathname + url.search, ':authority': url.host, ':scheme': 'https' };
+      let h2: ClientHttp2Stream;
+      try {
+        h2 = session.request(headers, { endStream: true });
+      } catch (error) {
+        rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error instanceof Error ? error.message : String(error)}`, error));
+        return;
+      }
+      track(session, +1);
+      let settled = false;
+      let status = 0;
+      let contentType = '';
+      const chunks: Buffer[] = [];
+      let length = 0;
+      const settle = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(guard);
+        action();
+      };
+      const onAbort = (): void => settle(() => {
+        h2.close(NGHTTP2_CANCEL);
+        rejectPromise(abortReason(signal as AbortSignal));
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // The caller's timeout ends the wait; this resets the stream itself a little later.
+      const guard = setTimeout(() => settle(() => {
+        h2.close(NGHTTP2_CANCEL);
+        rejectPromise(new BytesTimeoutError(timeoutMs));
+      }), timeoutMs + 50);
+      h2.once('response', (raw: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
+        status = Number(raw[':status'] ?? 0);
+        const type = raw['content-type'];
+        contentType = typeof type === 'string' ? type : '';
+      });
+      h2.on('data', (chunk: Buffer) => {
+        length += chunk.length;
+        if (length > maxBytes) {
+          settle(() => {
+            h2.close(NGHTTP2_CANCEL);
+            resolvePromise({ status, contentType, body: null });
+          });
+          return;
+        }
+        chunks.push(chunk);
+      });
+      h2.once('end', () => settle(() => {
+        const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+        resolvePromise({ status, contentType, body: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) });
+      }));
+      h2.on('error', (error) => settle(() => {
+        if (h2.rstCode === NGHTTP2_REFUSED_STREAM && status === 0) resolvePromise('refused');
+        else rejectPromise(fetchFailed(`fetch ${url.origin} failed: ${error.message}`, error));
+      }));
+      h2.once('close', () => {
+        track(session, -1);
+        settle(() => {
+          if (h2.rstCode === NGHTTP2_REFUSED_STREAM && status === 0) resolvePromise('refused');
+          else rejectPromise(fetchFailed(`fetch ${url.origin} failed: stream closed (code ${h2.rstCode ?? 'none'})`));
+        });
+      });
+    });
+  }
+
+  /** getBytes over the HTTP/1.1 fallback (a resolver that offers nothing else). */
+  async function viaFallback(input: string, request: GetBytesOptions): Promise<BytesResponse> {
+    const response = await (options.http1Fallback as FetchLike)(input, { headers: request.headers ?? {}, ...(request.signal ? { signal: request.signal } : {}), redirect: 'manual' });
+    const contentType = response.headers.get('content-type') ?? '';
+    const reader = response.body?.getReader();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > request.maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { status: response.status, contentType, body: null };
+      }
+      chunks.push(value);
+    }
+    const body = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return { status: response.status, contentType, body };
+  }
 
   const close = (): void => {
     closed = true;
@@ -411,6 +616,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   return Object.defineProperties(fetchImpl, {
     close: { value: close },
     preconnect: { value: preconnect },
+    getBytes: { value: (input: string, request: GetBytesOptions) => getBytes(input, request) },
     sessionsOpened: { get: () => sessionsOpened },
   }) as Http2Fetch;
 }

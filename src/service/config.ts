@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import * as v from 'valibot';
 import { normalizeDomain } from '../core/index.ts';
+import { parseResolverUrl } from '../node/resolver-url.ts';
 import { DEFAULT_RESOLVER_URLS } from '../shared/settings.ts';
 import { parseCidr } from './egress.ts';
 import { CONFIG_OPTIONS, DEFAULT_LISTEN, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT_MS, MAX_DOMAINS, type RawConfig } from './options.ts';
@@ -57,16 +58,17 @@ const listenSchema = v.pipe(
   }),
 );
 
+/** An https:// DoH URL without credentials, or dns:// on loopback (src/node/resolver-url.ts says why). */
+function resolverUrlProblem(s: string): string | null {
+  const parsed = parseResolverUrl(s);
+  if (!parsed.ok) return parsed.error;
+  if (parsed.kind === 'doh' && (new URL(s).username !== '' || new URL(s).password !== '')) return `'${s}' must be an https:// URL (RFC 8484) without credentials`;
+  return null;
+}
+
 const httpsUrl = v.pipe(
   v.string(),
-  v.check((s) => {
-    try {
-      const url = new URL(s);
-      return url.protocol === 'https:' && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  }, (issue) => `--resolver: '${String(issue.input)}' must be an https:// URL (RFC 8484)`),
+  v.check((s) => resolverUrlProblem(s) === null, (issue) => `--resolver: ${resolverUrlProblem(String(issue.input)) ?? ''}`),
 );
 
 const redisUrl = v.pipe(

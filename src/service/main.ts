@@ -112,6 +112,8 @@ export async function startService(config: Config, overrides: ServiceOverrides =
       fetch: policyFetch,
       policyCache: redis ? createServicePolicyCache({ shared: redis, stats }) : createMemoryPolicyCache(10_000),
       timeoutMs: config.timeoutMs,
+      // The vetted policy fetch resolves mta-sts.<domain> through this same resolver.
+      prefetchPolicyHost: true,
     },
     cache: createAssessmentCache({ shared: redis, stats }),
     names: createNamePolicy({ refuse: config.refuseDomains, allowSpecialUse: config.allowSpecialUseNames }),

@@ -42,7 +42,7 @@ export interface RawConfig {
 
 export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   { key: 'listen', flag: '--listen', env: 'INTRANSIT_LISTEN', kind: 'string', value: 'HOST:PORT', help: `address to listen on (default ${DEFAULT_LISTEN}); beyond loopback a tokens file is required` },
-  { key: 'resolvers', flag: '--resolver', env: 'INTRANSIT_RESOLVERS', kind: 'list', value: 'URL', help: 'RFC 8484 DoH endpoint, repeatable, tried in order (default: Cloudflare, then Google)' },
+  { key: 'resolvers', flag: '--resolver', env: 'INTRANSIT_RESOLVERS', kind: 'list', value: 'URL', help: 'RFC 8484 DoH endpoint, or dns://127.0.0.1 / dns://[::1] for a validating resolver on this machine (classic DNS: loopback only); repeatable, tried in order (default: Cloudflare, then Google)' },
   { key: 'redis', flag: '--redis', env: 'INTRANSIT_REDIS_URL', kind: 'string', value: 'URL', help: 'redis://, rediss:// or unix:///path: share policies, assessments and rate limits between instances' },
   { key: 'tokensFile', flag: '--tokens-file', env: 'INTRANSIT_TOKENS_FILE', kind: 'string', value: 'FILE', help: 'bearer tokens, one a line (two at once while rotating); reloaded on SIGHUP' },
   { key: 'allowOrigins', flag: '--allow-origin', env: 'INTRANSIT_ALLOW_ORIGINS', kind: 'list', value: 'ORIGIN', help: 'extra browser origin allowed to call (repeatable), e.g. a store build chrome-extension://<id>' },

@@ -23,9 +23,12 @@ export async function engineCheck(world: DnssecWorld, domains: readonly string[]
   return { assessments, ms: result.ms };
 }
 
-/** `intransit check <domains> --json --resolver <unbound>` as a user runs it, inside the namespace. */
-export async function cliCheck(world: DnssecWorld, domains: readonly string[], extraArgs: readonly string[] = []): Promise<{ code: number | null; assessments: Assessment[]; stderr: string; ms: number }> {
-  const result = await world.run(process.execPath, [CLI, 'check', ...domains, '--json', '--resolver', world.resolverUrl, '--timeout', '3000', ...extraArgs], {
+/**
+ * `intransit check <domains> --json --resolver <unbound>` as a user runs it, inside the namespace.
+ * `resolver`: unbound's DoH URL by default; e.g. `dns://127.0.0.1:53` for classic DNS.
+ */
+export async function cliCheck(world: DnssecWorld, domains: readonly string[], extraArgs: readonly string[] = [], resolver = world.resolverUrl): Promise<{ code: number | null; assessments: Assessment[]; stderr: string; ms: number }> {
+  const result = await world.run(process.execPath, [CLI, 'check', ...domains, '--json', '--resolver', resolver, '--timeout', '3000', ...extraArgs], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: world.caFile },
     timeoutMs: 25_000,
   });

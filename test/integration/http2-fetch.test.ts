@@ -11,6 +11,8 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttp2Fetch } from '../../src/node/http2-fetch.ts';
+import { createHttp2DohExchange } from '../../src/node/doh-exchange.ts';
+import { createResolverForUrls } from '../../src/node/resolver.ts';
 import { classify, createDohResolver } from '../../src/core/dns/index.ts';
 import { createTestCa, issueCertificate, type TestCa } from '../support/ca.ts';
 import { startDohServer, type DohServer } from '../support/doh-server.ts';
@@ -43,6 +45,16 @@ beforeAll(async () => {
   h2.on('stream', (stream, headers) => {
     h2Streams.push(stream);
     stream.on('error', () => {});
+    const path = String(headers[':path']);
+    if (path.startsWith('/dns-query?')) {
+      // A DoH endpoint that misbehaves on request: kind=html (wrong type), big (over 64 KiB), slow.
+      const kind = new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('kind');
+      if (kind === 'html') { stream.respond({ ':status': 200, 'content-type': 'text/html' }); stream.end('<p>hi</p>'); return; }
+      if (kind === 'big') { stream.respond({ ':status': 200, 'content-type': 'application/dns-message' }); stream.end(Buffer.alloc(70_000)); return; }
+      if (kind === 'slow') return;
+      stream.respond({ ':status': 503 }); stream.end();
+      return;
+    }
     switch (headers[':path']) {
       case '/redirect': stream.respond({ ':status': 301, location: 'https://localhost/elsewhere' }); stream.end(); break;
       case '/slow': setTimeout(() => { if (!stream.closed) { stream.respond({ ':status': 200 }); stream.end('late'); } }, 5_000); break;
@@ -99,6 +111,70 @@ describe('createHttp2Fetch', () => {
       expect(results.map(classify)).toEqual(Array(20).fill('secure'));
       const post = createDohResolver({ urls: [doh.url], fetch, timeoutMs: 5_000, method: 'POST' });
       expect((await post.query('signed.test', 'MX')).outcome).toBe('answer');
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('follows the server\'s SETTINGS_MAX_CONCURRENT_STREAMS: requests beyond it wait on the same session', async () => {
+    const leaf = await issueCertificate(ca, { dnsNames: ['localhost'] });
+    const narrow = createSecureServer({ key: leaf.key, cert: leaf.cert, settings: { maxConcurrentStreams: 2 } });
+    let open = 0;
+    let most = 0;
+    let sessions = 0;
+    narrow.on('session', () => { sessions++; });
+    narrow.on('stream', (stream) => {
+      open++;
+      most = Math.max(most, open);
+      stream.on('error', () => {});
+      // Answer only once a later stream could have arrived: concurrency above 2 would show.
+      setImmediate(() => setImmediate(() => { open--; stream.respond({ ':status': 200 }); stream.end('ok'); }));
+    });
+    narrow.listen(0, '127.0.0.1');
+    await once(narrow, 'listening');
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const origin = `https://localhost:${(narrow.address() as AddressInfo).port}`;
+      fetch.preconnect(origin);
+      const bodies = await Promise.all(Array.from({ length: 12 }, async () => (await fetch(`${origin}/`)).text()));
+      expect(bodies).toEqual(Array(12).fill('ok'));
+      const bytes = await Promise.all(Array.from({ length: 12 }, () => fetch.getBytes(`${origin}/`, { timeoutMs: 5_000, maxBytes: 100 })));
+      expect(bytes.map((b) => Buffer.from(b.body ?? []).toString())).toEqual(Array(12).fill('ok'));
+      expect(most).toBe(2);
+      expect(sessions).toBe(1);
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+      await new Promise((done) => narrow.close(done));
+    }
+  });
+
+  it('createResolverForUrls over an Http2Fetch: DoH through getBytes, every query on one session', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const resolver = createResolverForUrls([doh.url], { doh: fetch, timeoutMs: 5_000 });
+      const results = await Promise.all(Array.from({ length: 20 }, () => resolver.query('signed.test', 'MX')));
+      expect(results.map(classify)).toEqual(Array(20).fill('secure'));
+      expect((await resolver.query('nothing-here.signed.test', 'A')).outcome).toBe('nxdomain');
+      expect(fetch.sessionsOpened).toBe(1);
+    } finally {
+      fetch.close();
+    }
+  });
+
+  it('the getBytes DoH exchange: HTTP status, content type, size cap and timeout are failures of that resolver', async () => {
+    const fetch = createHttp2Fetch({ ca: ca.certPem });
+    try {
+      const ask = (kind: string, timeoutMs = 2_000) => createHttp2DohExchange(`${h2Origin}/dns-query?kind=${kind}`, fetch)('example.com', 'MX', { timeoutMs });
+      expect(await ask('none')).toMatchObject({ kind: 'error', error: expect.stringMatching(/answered HTTP 503/) });
+      expect(await ask('html')).toMatchObject({ kind: 'error', error: expect.stringMatching(/content type "text\/html"/) });
+      expect(await ask('big')).toMatchObject({ kind: 'error', error: expect.stringMatching(/larger than the 65536 bytes/) });
+      expect(await ask('slow', 200)).toMatchObject({ kind: 'timeout', error: expect.stringMatching(/did not answer within 200 ms/) });
+      const controller = new AbortController();
+      const pending = createHttp2DohExchange(`${h2Origin}/dns-query?kind=slow`, fetch)('example.com', 'MX', { timeoutMs: 5_000, signal: controller.signal });
+      controller.abort();
+      expect(await pending).toEqual({ kind: 'aborted' });
       expect(fetch.sessionsOpened).toBe(1);
     } finally {
       fetch.close();

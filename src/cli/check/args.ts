@@ -2,9 +2,10 @@
 // that is clearly not a recipient (a URL, an IP address, host:port) is a one-line error and exit
 // 2, never a guess. Full address and domain syntax is checked against the engine's own parser
 // once it is loaded (engine.ts); this module stays light so the DoH connection can start first.
-import { isIP } from 'node:net';
 import { SENDERS, type SenderId } from '../../core/providers/senders.ts';
 import type { HttpProxyOptions } from '../../node/proxy.ts';
+import { ipFamily } from '../../node/ip-literal.ts';
+import { parseResolverUrl } from '../../node/resolver-url.ts';
 import { escapeForTerminal } from '../escape.ts';
 import { UsageError } from '../io.ts';
 import { proxyFromEnv } from '../proxy-env.ts';
@@ -83,7 +84,7 @@ export function checkTarget(raw: string): string {
     throw new UsageError(`${shown} is a URL; give an address or a domain, e.g. ${example(hostOf(text))}`);
   }
   const bare = text.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(bare) !== 0) throw new UsageError(`${shown} is an IP address; give an address or a mail domain, e.g. example.com`);
+  if (ipFamily(bare) !== 0) throw new UsageError(`${shown} is an IP address; give an address or a mail domain, e.g. example.com`);
   if (!text.includes('@')) {
     const hostPort = /^([^:/]+):\d*$/.exec(text);
     if (hostPort) throw new UsageError(`${shown} has a port; give the domain alone, e.g. ${example(hostPort[1])}`);
@@ -110,18 +111,14 @@ function hostOf(url: string): string | undefined {
 
 /** The host the user probably meant, when it looks like a domain; else example.com. */
 function example(host: string | undefined): string {
-  return host !== undefined && /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(host) && isIP(host) === 0 ? escapeForTerminal(host) : 'example.com';
+  return host !== undefined && /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(host) && ipFamily(host) === 0 ? escapeForTerminal(host) : 'example.com';
 }
 
+/** An https:// (DoH) URL, or dns://<loopback address>[:port] (resolver-url.ts says why loopback only). */
 function parseResolver(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--resolver: '${escapeForTerminal(value)}' is not a URL`);
-  }
-  if (url.protocol !== 'https:') throw new UsageError(`--resolver: '${escapeForTerminal(value)}' must be an https:// URL (RFC 8484)`);
-  return url.href;
+  const parsed = parseResolverUrl(value);
+  if (!parsed.ok) throw new UsageError(`--resolver: ${escapeForTerminal(parsed.error)}`);
+  return parsed.url;
 }
 
 /** The lookup service's base URL: https, or http on loopback (development). */

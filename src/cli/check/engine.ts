@@ -1,12 +1,12 @@
 // `intransit check`, the part that needs the engine: targets checked against the engine's own
 // address parser, the resolver stack, the policy fetch, the run and the output.
-// Every name, the mta-sts. host of a policy fetch too, is resolved through the DoH resolver, so a
-// local resolver controls a run completely. Certificates are checked against the system CAs plus
+// Every name, the mta-sts. host of a policy fetch too, is resolved through the configured resolver
+// (DoH, or classic DNS to a loopback resolver), so a local resolver controls a run completely; the
+// policy host's addresses are asked for together with its `_mta-sts` TXT record (prefetch). Certificates are checked against the system CAs plus
 // NODE_EXTRA_CA_CERTS, as Node does.
 import {
   assessAddresses,
   createCachingResolver,
-  createDohResolver,
   createMemoryPolicyCache,
   SENDERS,
   type Assessment,
@@ -14,6 +14,7 @@ import {
   type Resolver,
 } from '../../core/index.ts';
 import { createNodeHttpsFetch, type NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
+import { createResolverForUrls } from '../../node/resolver.ts';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
 import type { Io } from '../io.ts';
 import type { CheckOptions } from './args.ts';
@@ -21,8 +22,8 @@ import { fetchWithDeadline, resolverWithDeadline } from './deadline.ts';
 import { watchReachability } from './reachability.ts';
 import { formatTable } from './table.ts';
 
-/** One DoH attempt: short enough that a dead first resolver leaves time for the next one. */
-const DOH_ATTEMPT_TIMEOUT_MS = 2500;
+/** One attempt: short enough that a dead first resolver leaves time for the next one. */
+const ATTEMPT_TIMEOUT_MS = 2500;
 
 export interface CheckContext {
   doh: FetchLike;
@@ -34,19 +35,25 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
   // A malformed address is not a usage error: like every other recipient it gets a row (level
   // unknown, with the parser's reason), so one bad address in a list loses none of the others
   // (docs/decisions.md "Bad arguments exit 2").
-  const doh = createCachingResolver(createDohResolver({ urls: options.resolvers, fetch: context.doh, timeoutMs: Math.min(DOH_ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
-  const watch = watchReachability(resolverWithDeadline(doh, context.deadline));
+  const upstream = createCachingResolver(createResolverForUrls(options.resolvers, { doh: context.doh, timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
+  const watch = watchReachability(resolverWithDeadline(upstream, context.deadline));
   const resolver = watch.resolver;
-  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughDoh(resolver, host) });
+  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) });
   let assessments: Assessment[];
   try {
-    assessments = await assessAddresses(options.targets, {
+    const running = assessAddresses(options.targets, {
       resolver,
       fetch: fetchWithDeadline(policyFetch, context.deadline),
       policyCache: createMemoryPolicyCache(),
       sender: options.sender ? { mtaSts: SENDERS[options.sender].mtaSts, dane: SENDERS[options.sender].dane } : undefined,
       timeoutMs: options.timeoutMs,
+      // The policy fetch resolves its host through this same resolver (lookupThroughResolver).
+      prefetchPolicyHost: true,
     });
+    // The first queries are on the wire by the time a timer runs: load Node's fetch classes
+    // (undici, needed by the policy fetch's Response) while their answers travel (command.ts).
+    setTimeout(() => void globalThis.Response, 0);
+    assessments = await running;
   } finally {
     policyFetch.close();
   }
@@ -66,8 +73,8 @@ export function exitCode(assessments: readonly Assessment[]): number {
   return 0;
 }
 
-/** The address to dial for `host`, from the DoH resolver: IPv4 first, then IPv6. */
-async function lookupThroughDoh(resolver: Resolver, host: string): Promise<string> {
+/** The address to dial for `host`, from the configured resolver: IPv4 first, then IPv6. */
+async function lookupThroughResolver(resolver: Resolver, host: string): Promise<string> {
   const [a, aaaa] = await Promise.all([resolver.query(host, 'A'), resolver.query(host, 'AAAA')]);
   const address = a.records[0] ?? aaaa.records[0];
   if (address === undefined) throw new Error(`${host} has no address (${a.outcome}/${aaaa.outcome})`);

@@ -1,34 +1,44 @@
-// The DoH resolver: failover across the configured resolvers, CNAME chasing, record decoding,
+// The resolver: failover across the configured resolvers, CNAME chasing, record decoding,
 // and the mapping of every failure to a DnsResult (the engine never sees an exception).
+// Each upstream is DoH (RFC 8484, over the injected fetch) unless `transports` gives it an
+// exchange of its own (classic DNS to a loopback resolver: src/node/classic-dns.ts).
 import type { Answer } from '@dnsquery/dns-packet';
 import type { DnsOutcome, DnsResult, FetchLike, RecordData, Resolver, RRType } from '../types.ts';
 import { createLimiter } from './limiter.ts';
 import { canonicalWireName, normalizeName } from './names.ts';
 import { capAtWord } from '../text.ts';
 import { describeEde, isDnssecFailure, primaryEde, rcodeName, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL } from './codes.ts';
-import { exchange, hostOf, type Exchange } from './transport.ts';
+import { exchange, hostOf, type Exchange, type UpstreamExchange } from './transport.ts';
 import { negativeTtl, readRecord, type DecodedResponse } from './wire.ts';
 import type { ExtendedDnsError } from './wire-scan.ts';
 
 export interface DohResolverOptions {
-  /** RFC 8484 endpoints (URI templates without variables), tried in order. */
+  /** Upstreams, tried in order: RFC 8484 endpoints (URI templates without variables), or URLs
+   *  that `transports` names. */
   urls: string[];
-  fetch: FetchLike;
+  /** The fetch for DoH upstreams (every URL without a transport of its own). */
+  fetch?: FetchLike;
+  /** An exchange per upstream URL that is not DoH (e.g. `dns://127.0.0.1:53`, built in src/node). */
+  transports?: Readonly<Record<string, UpstreamExchange>>;
   /** Per HTTP attempt. Default 2500 ms. */
   timeoutMs?: number;
   /** Default GET (cacheable, RFC 8484 s4.1). */
   method?: 'GET' | 'POST';
-  /** Concurrent HTTP requests; the rest wait in a queue. Default 8. */
+  /** Concurrent queries; the rest wait in a queue. Default DEFAULT_MAX_IN_FLIGHT (256). */
   maxInFlight?: number;
   /** Called for every HTTP request sent (tests, the benchmark, debugging). */
   onQuery?: (e: { name: string; type: RRType; url: string }) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2500;
-// Bounded, but wide enough that a compose with 20 recipient domains sends its first wave (MX and
-// two TXT per domain) at once: DoH runs over one HTTP/2 connection, where 64 concurrent streams
-// are ordinary (servers commonly allow 100+). A smaller bound turns D into several D (bench).
-export const DEFAULT_MAX_IN_FLIGHT = 64;
+// A bound against query storms, not a pacing device: it must never add a round trip to an
+// ordinary check. 20 recipient domains send a first wave of 60 queries (MX and two TXT each; 100
+// with the CLI's policy-host prefetch) and then A, AAAA and TLSA per MX host (at most 96 per
+// domain, mx.ts). The HTTP/2 layer below already follows the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 s5.1.2): Node's nghttp2 and browsers queue streams
+// beyond it on the one connection, so this limit does not need to guess the server's; the old 64
+// cost a whole round trip at 20 domains (docs/decisions.md "Engine": in-flight limit).
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 /** CNAME links followed for one query before giving up (resolvers use similar small limits). */
 export const MAX_CNAME_HOPS = 8;
 /** Negative TTL when a denial carries no SOA (RFC 2308 s5 needs one; some servers omit it). */
@@ -94,6 +104,14 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
   // "One retry, failover": every resolver once, in order; a lone resolver is tried twice.
   const attemptUrls = urls.length === 1 ? [urls[0] as string, urls[0] as string] : urls;
 
+  const transports = options.transports ?? {};
+  const send = (url: string, name: string, type: RRType, signal: AbortSignal | undefined): Promise<Exchange> => {
+    const own = Object.hasOwn(transports, url) ? transports[url] : undefined;
+    if (own) return own(name, type, { timeoutMs, signal });
+    if (!options.fetch) return Promise.resolve({ kind: 'error', url, error: `${hostOf(url)}: no transport for this resolver.` });
+    return exchange(url, name, type, { fetch: options.fetch, method, timeoutMs, signal });
+  };
+
   const notify = (name: string, type: RRType, url: string) => {
     try {
       options.onQuery?.({ name, type, url });
@@ -114,7 +132,7 @@ export function createDohResolver(options: DohResolverOptions): Resolver {
       try {
         result = await limiter.run(() => {
           notify(name, type, url);
-          return exchange(url, name, type, { fetch: options.fetch, method, timeoutMs, signal });
+          return send(url, name, type, signal);
         }, signal);
       } catch {
         result = { kind: 'aborted' };

@@ -1,5 +1,8 @@
-// One DoH exchange over HTTP (RFC 8484): build the request, enforce the timeout and the size
-// cap, check the media type, decode, and check that the answer belongs to our question.
+// One exchange with one upstream resolver. DoH over HTTP (RFC 8484) is built in: build the
+// request, enforce the timeout and the size cap, check the media type, decode, and check that the
+// answer belongs to our question. Other transports (classic DNS over UDP/TCP, src/node/classic-dns.ts:
+// core has no sockets) are injected per upstream as an UpstreamExchange and share the decoding and
+// the checks here (answerFromBytes), so every answer passes the same wire-scan and answer-check.
 import type { FetchLike, RRType } from '../types.ts';
 import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
@@ -13,6 +16,9 @@ export type Exchange =
   | { kind: 'timeout'; url: string; error: string }
   | { kind: 'error'; url: string; error: string }
   | { kind: 'aborted' };
+
+/** One query to one upstream (a transport injected per resolver URL). Never throws. */
+export type UpstreamExchange = (name: string, type: RRType, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<Exchange>;
 
 export interface ExchangeOptions {
   fetch: FetchLike;
@@ -58,6 +64,13 @@ async function readCapped(response: Response, host: string): Promise<Uint8Array 
   }
   const tooLarge = `${host} sent a response larger than the ${MAX_RESPONSE_BYTES} bytes allowed.`;
   const body = response.body;
+  if (body && declared >= 0 && Number.isInteger(declared)) {
+    // A declared length within the cap: one read, no per-chunk reader (cheaper per query). The
+    // HTTP layer holds the body to it: HTTP/1.1 frames the body by it, HTTP/2 makes more DATA a
+    // malformed message (RFC 9113 s8.1.1), and so does fetch; the check below stays anyway.
+    const whole = new Uint8Array(await response.arrayBuffer());
+    return whole.length > MAX_RESPONSE_BYTES ? tooLarge : whole;
+  }
   if (!body) {
     const whole = new Uint8Array(await response.arrayBuffer());
     return whole.length > MAX_RESPONSE_BYTES ? tooLarge : whole;
@@ -84,19 +97,33 @@ async function readCapped(response: Response, host: string): Promise<Uint8Array 
   return out;
 }
 
-function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, host: string): string | null {
-  if (!message.isResponse) return `${host} sent a DNS message that is not a response.`;
-  if (message.id !== 0) return `${host} answered with DNS ID ${message.id}, not the ID 0 that was sent.`;
+/** null when `message` answers the question `name`/`type` sent with `id`; otherwise why not. */
+export function checkAnswerFits(message: DecodedResponse, name: string, type: RRType, hostName: () => string, id = 0): string | null {
+  if (!message.isResponse) return `${hostName()} sent a DNS message that is not a response.`;
+  if (message.id !== id) return `${hostName()} answered with DNS ID ${message.id}, not the ID ${id} that was sent.`;
   const question = message.questions[0];
-  if (message.questions.length !== 1 || !question) return `${host} answered without echoing the question.`;
+  if (message.questions.length !== 1 || !question) return `${hostName()} answered without echoing the question.`;
   const echoed = question.name.toLowerCase().replace(/\.$/, '');
   if (echoed !== name || question.type !== type || question.class !== 'IN') {
-    return `${host} answered a different question (${echoed.slice(0, 80)} ${question.type.slice(0, 16)}).`;
+    return `${hostName()} answered a different question (${echoed.slice(0, 80)} ${question.type.slice(0, 16)}).`;
   }
   // RFC 8484 s6 and RFC 1035 s4.1.1: a truncated answer is incomplete; over HTTP it is an error.
-  if (message.truncated) return `${host} sent a truncated DNS response.`;
+  if (message.truncated) return `${hostName()} sent a truncated DNS response.`;
   const misfit = checkAnswerSection(message, name, type);
-  return misfit === null ? null : `${host} sent a malformed answer: ${misfit}`;
+  return misfit === null ? null : `${hostName()} sent a malformed answer: ${misfit}`;
+}
+
+/**
+ * The Exchange for the response bytes of a query `name`/`type` sent with `id`: decoded (strict
+ * wire scan), the question and ID checked, the answer section checked.
+ */
+export function answerFromBytes(url: string, bytes: Uint8Array, name: string, type: RRType, id: number): Exchange {
+  const decoded = decodeResponse(bytes);
+  // The host is only for messages: parsing the URL for every good answer costs more than it seems.
+  if (!decoded.ok) return { kind: 'error', url, error: `${hostOf(url)}: ${decoded.error}` };
+  const problem = checkAnswerFits(decoded.message, name, type, () => hostOf(url), id);
+  if (problem) return { kind: 'error', url, error: problem };
+  return { kind: 'dns', url, message: decoded.message };
 }
 
 /** One HTTP request for `name`/`type` to `url`. Never throws. */
@@ -137,11 +164,7 @@ export async function exchange(url: string, name: string, type: RRType, options:
     }
     const body = await readCapped(response, host);
     if (typeof body === 'string') return { kind: 'error', url, error: body };
-    const decoded = decodeResponse(body);
-    if (!decoded.ok) return { kind: 'error', url, error: `${host}: ${decoded.error}` };
-    const problem = checkAnswerFits(decoded.message, name, type, host);
-    if (problem) return { kind: 'error', url, error: problem };
-    return { kind: 'dns', url, message: decoded.message };
+    return answerFromBytes(url, body, name, type, 0);
   };
 
   try {

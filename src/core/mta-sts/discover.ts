@@ -37,6 +37,16 @@ export interface MtaStsDiscoveryDeps {
   now?: () => number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Ask `resolver` for the A and AAAA records of `mta-sts.<domain>` at the same time as the
+   * `_mta-sts` TXT record, so that a policy fetch that resolves its host through the same
+   * (caching) resolver finds the addresses ready instead of asking after the TXT answer: one
+   * round trip less on the critical path (TXT, then TCP + TLS + GET). The answers are simply not
+   * used when no policy is announced. Default off: it only helps where the fetch resolves names
+   * through this resolver (CLI, lookup service), never in a browser, whose fetch resolves
+   * through the browser (the queries would be wasted).
+   */
+  prefetchPolicyHost?: boolean;
 }
 
 /** RFC 8461 s3.3: after a failed fetch, wait at least five minutes before trying that id again. */
@@ -57,7 +67,9 @@ type RecordState = Pick<MtaStsEvidence, 'record' | 'id'> & { problem?: Diagnosti
 
 export async function discoverMtaSts(domain: string, deps: MtaStsDiscoveryDeps): Promise<MtaStsDiscovery> {
   const now = deps.now ?? Date.now;
-  const [txt, cachedEntry] = await Promise.all([queryTxt(deps.resolver, `_mta-sts.${domain}`, deps.signal), readCache(deps.cache, domain)]);
+  const txtQuery = queryTxt(deps.resolver, `_mta-sts.${domain}`, deps.signal);
+  if (deps.prefetchPolicyHost && deps.fetch !== null) prefetchAddresses(deps.resolver, `mta-sts.${domain}`, deps.signal);
+  const [txt, cachedEntry] = await Promise.all([txtQuery, readCache(deps.cache, domain)]);
   const warnings: Diagnostic[] = [];
   const recordState = classifyRecord(txt, warnings);
   const checkedAt = now();
@@ -120,6 +132,17 @@ export async function discoverMtaSts(domain: string, deps: MtaStsDiscoveryDeps):
     return useCache(cached, FAILURE_TTL, failure.problem);
   }
   return finish({ record: 'valid', id, policy: failure.state, policyUrl, problem: failure.problem }, null, FAILURE_TTL, warnings);
+}
+
+/** Fire and forget: the answers land in the resolver's cache; a failure here changes nothing. */
+function prefetchAddresses(resolver: Resolver, host: string, signal: AbortSignal | undefined): void {
+  for (const type of ['A', 'AAAA'] as const) {
+    try {
+      resolver.query(host, type, signal).catch(() => undefined);
+    } catch {
+      // A resolver that throws synchronously: the policy fetch will ask (and fail) on its own.
+    }
+  }
 }
 
 async function queryTxt(resolver: Resolver, name: string, signal: AbortSignal | undefined): Promise<DnsResult<'TXT'> | { outcome: 'error'; error: string }> {

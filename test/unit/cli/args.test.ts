@@ -20,6 +20,23 @@ describe('parseCheckArgs', () => {
     expect(options).toMatchObject({ json: true, resolvers: ['https://dns.example/q'], timeoutMs: 1500, sender: 'gmail' });
   });
 
+  it('--resolver dns:// on loopback: classic DNS, port 53 by default, IPv6 in brackets', () => {
+    expect(parseCheckArgs(['x.example', '--resolver', 'dns://127.0.0.1', '--resolver=dns://[::1]:5353', '--resolver', 'dns://127.0.0.53:53/'], {}).resolvers)
+      .toEqual(['dns://127.0.0.1:53', 'dns://[::1]:5353', 'dns://127.0.0.53:53']);
+  });
+
+  it.each([
+    ['dns://192.0.2.53', /--resolver: 'dns:\/\/192.0.2.53' is not on loopback: classic DNS is unauthenticated on the wire, so anyone on the path .* could forge .* the DNSSEC AD bit/],
+    ['dns://[2001:db8::53]:53', /is not on loopback/],
+    ['dns://localhost', /must be an IP address/],
+    ['dns://127.0.0.1:0', /port must be 1-65535/],
+    ['dns://127.0.0.1/dns-query', /an address and a port only/],
+    ['http://dns.example/q', /must be an https:\/\/ URL \(DoH, RFC 8484\) or dns:\/\/127.0.0.1/],
+    ['not a url', /is not a URL/],
+  ])('--resolver %s is a usage error', (value, message) => {
+    expect(() => parseCheckArgs(['x.example', '--resolver', value], {})).toThrow(message);
+  });
+
   it('takes the proxy from the environment', () => {
     expect(parseCheckArgs(['x.example'], { HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: '.corp' }).proxy).toEqual({ url: new URL('http://proxy.corp:3128'), noProxy: '.corp' });
   });

@@ -294,3 +294,51 @@ describe('MTA-STS discovery (RFC 8461 s3, s5.1)', () => {
     expect(result.policy?.mx).toHaveLength(301); // matching still sees every pattern
   });
 });
+
+describe('policy host prefetch (prefetchPolicyHost: one round trip less where the fetch resolves through the resolver)', () => {
+  /** A resolver whose TXT answer waits until released, so the order of queries can be seen. */
+  function gated() {
+    const inner = new FakeResolver({ [TXT_NAME]: txt('v=STSv1; id=p1') });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const resolver = {
+      queries: inner.queries,
+      query: async <T extends Parameters<FakeResolver['query']>[1]>(name: string, type: T) => {
+        const result = inner.query(name, type);
+        if (type === 'TXT') await gate;
+        return result;
+      },
+    };
+    return { resolver, release };
+  }
+
+  it('asks A and AAAA of mta-sts.<domain> together with the TXT record, before its answer', async () => {
+    const { resolver, release } = gated();
+    const host = new FakePolicyHost(() => policyResponse(ENFORCE));
+    const pending = discoverMtaSts(DOMAIN, { resolver, fetch: host.fetch, prefetchPolicyHost: true });
+    await Promise.resolve();
+    expect(resolver.queries).toEqual([TXT_NAME, 'mta-sts.example.com A', 'mta-sts.example.com AAAA']);
+    release();
+    expect((await pending).evidence.policy).toBe('fetched');
+  });
+
+  it('is off by default (the browser: its fetch resolves through the browser), and off without a fetch', async () => {
+    const off = gated();
+    const pending = discoverMtaSts(DOMAIN, { resolver: off.resolver, fetch: new FakePolicyHost(() => policyResponse(ENFORCE)).fetch });
+    off.release();
+    await pending;
+    expect(off.resolver.queries).toEqual([TXT_NAME]);
+    const noFetch = gated();
+    const judged = discoverMtaSts(DOMAIN, { resolver: noFetch.resolver, fetch: null, prefetchPolicyHost: true });
+    noFetch.release();
+    await judged;
+    expect(noFetch.resolver.queries).toEqual([TXT_NAME]);
+  });
+
+  it('a failing prefetch changes nothing: the record and the policy are judged as without it', async () => {
+    const resolver = new FakeResolver({ [TXT_NAME]: txt('v=STSv1; id=p1'), 'mta-sts.example.com A': 'throw', 'mta-sts.example.com AAAA': 'throw' });
+    const host = new FakePolicyHost(() => policyResponse(ENFORCE));
+    const result = await discoverMtaSts(DOMAIN, { resolver, fetch: host.fetch, prefetchPolicyHost: true });
+    expect(result.evidence).toMatchObject({ record: 'valid', id: 'p1', policy: 'fetched', mode: 'enforce' });
+  });
+});

@@ -44,6 +44,10 @@ describe('serve config: flags and environment', () => {
     }
   });
 
+  it('takes a dns:// resolver on loopback (classic DNS to a local validating resolver)', () => {
+    expect(parseConfig(['--resolver', 'dns://127.0.0.1', '--resolver', 'dns://[::1]:5353'], {}).resolvers).toEqual(['dns://127.0.0.1', 'dns://[::1]:5353']);
+  });
+
   it('reads flags in both spellings; list flags repeat', () => {
     const c = parseConfig(['--listen', '[::1]:9000', '--resolver=https://dns.example.org/dns-query', '--resolver', 'https://b.example/q',
       '--allow-origin', 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', '--allow-egress', '127.0.0.80/32', '--deny-egress=203.0.113.0/24',
@@ -122,6 +126,8 @@ describe('serve config: refusals', () => {
     [['--listen', '127.0.0.1:70000'], /is not IP:PORT/],
     [['--listen', '::1:8460'], /is not IP:PORT/],
     [['--resolver', 'http://dns.example/dns-query'], /must be an https:\/\/ URL/],
+    [['--resolver', 'dns://192.0.2.53'], /not on loopback: classic DNS is unauthenticated on the wire/],
+    [['--resolver', 'dns://localhost'], /must be an IP address/],
     [['--resolver', 'https://user:pw@dns.example/dns-query'], /must be an https:\/\/ URL/],
     [['--redis', 'http://cache:6379'], /--redis: .* must be redis:\/\//],
     [['--allow-origin', 'https://example.org/'], /is not an origin/],

@@ -75,15 +75,3 @@ describe('redacting resolver', () => {
     expect(result).toEqual({ name: 'example.com', type: 'MX', outcome: 'error', secure: false, records: [], ttl: 0, cnames: [] });
   });
 });
-
-describe('policy host prefetch', () => {
-  it('asks for the addresses of mta-sts.<domain> together with the _mta-sts TXT record, and for nothing else', async () => {
-    const { prefetchingPolicyHosts } = await import('../../../src/service/resolver.ts');
-    const inner = resolverWith({});
-    const resolver = prefetchingPolicyHosts(inner);
-    await resolver.query('_mta-sts.example.com', 'TXT');
-    await resolver.query('example.com', 'MX');
-    await resolver.query('_smtp._tls.example.com', 'TXT');
-    expect(inner.asked).toEqual(['A mta-sts.example.com', 'AAAA mta-sts.example.com', 'TXT _mta-sts.example.com', 'MX example.com', 'TXT _smtp._tls.example.com']);
-  });
-});

@@ -33,7 +33,10 @@ export function contentScriptEntry(w: WebmailEntry) {
   return {
     matches: [...w.matches],
     js: [w.contentScript],
-    run_at: 'document_idle',
+    // document_start: the send-time check's window listeners must be registered before any of
+    // the page's (docs/decisions.md "Send-time check"); the recipient watcher itself waits for
+    // the parsed document (src/content/controller.ts).
+    run_at: 'document_start',
     all_frames: w.frames.allFrames,
     // about:blank documents written by the webmail's own page (Outlook's pop-out window): by
     // the page's origin (match_origin_as_fallback: Chrome 99+, Firefox 128+), and by the

@@ -11,6 +11,7 @@ import preact from '@preact/preset-vite';
 import { crx } from '@crxjs/vite-plugin';
 import { CONTENT_SCRIPTS, makeManifest, type TargetBrowser } from './manifest.config.ts';
 import { mergeLocaleFragments, type LocaleFragment } from './src/shared/locale-bundle.ts';
+import { stripSelectorNotes } from './scripts/selector-notes.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
@@ -50,6 +51,22 @@ function localeBundle(): Plugin {
   };
 }
 
+/** Drops the selectors' `source` and `era` notes from the built content scripts (scripts/selector-notes.ts).
+ *  Runs after crxjs, which emits each content script as an asset in its own generateBundle. */
+function selectorNotes(): Plugin {
+  const built = new Set(CONTENT_SCRIPTS.map((s) => s.replace(/\.ts$/, '.js')));
+  return {
+    name: 'intransit:selector-notes',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const [fileName, output] of Object.entries(bundle)) {
+        if (built.has(fileName) && output.type === 'asset' && typeof output.source === 'string') output.source = stripSelectorNotes(output.source, fileName);
+      }
+    },
+  };
+}
+
 for (const script of CONTENT_SCRIPTS) {
   if (!existsSync(join(ROOT, script))) throw new Error(`InTransit build: the content script ${script} is missing (src/shared/webmails.ts names it).`);
 }
@@ -64,6 +81,7 @@ export default defineConfig({
       contentScripts: { standaloneFiles: CONTENT_SCRIPTS },
     }),
     localeBundle(),
+    selectorNotes(),
   ],
   build: {
     outDir,

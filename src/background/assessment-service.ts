@@ -50,11 +50,15 @@ export function notCheckedAssessment(domain: string, reason: Reason, now: number
   };
 }
 
-export function createAssessmentService(options: {
-  assess: AssessFn;
+/**
+ * `D`: what an assessment needs besides the sender — the engine's deps (resolver, fetch, …), or
+ * whatever `assess` routes on (main.ts: the lookup service, or the engine here).
+ */
+export function createAssessmentService<D extends object = Omit<AssessDeps, 'sender'>>(options: {
+  assess: (domain: string, deps: D & { sender?: SenderCapabilities }) => Promise<Assessment>;
   cache: AssessmentCache;
-  /** Built per call so a changed resolver or permission applies to the next assessment. */
-  deps: () => Omit<AssessDeps, 'sender'> | Promise<Omit<AssessDeps, 'sender'>>;
+  /** Built per call so a changed resolver, permission or lookup service applies to the next assessment. */
+  deps: () => D | Promise<D>;
   /**
    * Asked before every lookup: a reason here means "do not look anything up" and the result is
    * `unknown` with that reason (e.g. no configured resolver is permitted: falling back to another
@@ -85,7 +89,7 @@ export function createAssessmentService(options: {
           const refusal = (await options.refuse?.()) ?? null;
           if (refusal !== null) result = notCheckedAssessment(domain, refusal, now());
           else {
-            const deps: AssessDeps = { ...(await options.deps()), ...(sender ? { sender } : {}) };
+            const deps: D & { sender?: SenderCapabilities } = { ...(await options.deps()), ...(sender ? { sender } : {}) };
             result = await assess(domain, deps);
           }
         } catch (error) {

@@ -19,7 +19,8 @@
 import { domainOfAddressOrDomain } from '../core/index.ts';
 import type { Assessment, Level, SenderCapabilities } from '../core/index.ts';
 import type {
-  BgComposeVerdicts, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, TabStateResponse, UiResponses, UiToBg, WebmailId,
+  BgComposeVerdicts, CheckedBy, CheckManualResponse, ComposeView, CsToBg, DiagnosticsResponse, LookupServiceStatus, SendCheckConfig,
+  TabStateResponse, UiLookupServiceStatus, UiResponses, UiToBg, WebmailId,
 } from '../shared/messages.ts';
 import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
@@ -38,6 +39,11 @@ export interface DomainRules {
   warnAtOrBelow: Level;
   /** 'off': policy files are never fetched, so the missing permission changes nothing. */
   policyFetch: PolicyFetchMode;
+  /**
+   * The organisation's lookup service checks the domains (setting `lookupService`): it reads
+   * the policy files itself, so the browser permission changes nothing either.
+   */
+  viaService?: boolean;
 }
 
 export const NO_RULES: DomainRules = { orgLevelFor: () => null, warnAtOrBelow: DEFAULT_SETTINGS.warnAtOrBelow, policyFetch: DEFAULT_SETTINGS.policyFetch };
@@ -64,6 +70,8 @@ export interface ControllerDeps {
   manualSender?(): SenderCapabilities | undefined;
   /** The current settings' rules for domains; default: none (everything is assessed). */
   rules?(): DomainRules;
+  /** The send-time check the content scripts apply (settings `sendCheck` …); default: off. */
+  sendCheck?(): SendCheckConfig;
   /** Resolves once the settings are read; nothing is looked up before. Default: at once. */
   settingsReady?: Promise<unknown>;
   /** Work to finish before any event is handled (e.g. loading the assessment cache). */
@@ -74,6 +82,10 @@ export interface ControllerDeps {
   openPermissionFlow?(): Promise<void>;
   /** The options page's diagnostics: the log and the storage's health. */
   diagnostics?(): Promise<DiagnosticsResponse>;
+  /** Who checks the verdicts when the organisation's lookup service does (undefined: checked here). */
+  checkedBy?(): CheckedBy | undefined;
+  /** The options page's "test connection" of the lookup service (GET /v1/info). */
+  lookupServiceStatus?(service: UiLookupServiceStatus['service']): Promise<LookupServiceStatus>;
 }
 
 function isState(value: unknown): value is ComposeState {
@@ -139,6 +151,9 @@ export function createController(deps: ControllerDeps) {
   }
 
   const rules = (): DomainRules => deps.rules?.() ?? NO_RULES;
+  /** Null until the settings are read: the content script then holds nothing, as it cannot know the mode. */
+  const sendCheck = (): SendCheckConfig | null => (!settingsKnown ? null
+    : deps.sendCheck?.() ?? { mode: 'off', warnAtOrBelow: rules().warnAtOrBelow, orgName: null, helpUrl: null });
 
   function viewOf(sender: SenderCapabilities | undefined, current: DomainRules) {
     return (domain: string): DomainView => {
@@ -158,7 +173,7 @@ export function createController(deps: ControllerDeps) {
     const recipients = recipientVerdicts(compose.recipients, viewOf(sender, current));
     const summary = summarize(recipients, {
       threshold: current.warnAtOrBelow,
-      policyPermissionMissing: settingsKnown && !policyGranted && current.policyFetch === 'auto',
+      policyPermissionMissing: settingsKnown && !policyGranted && current.policyFetch === 'auto' && current.viaService !== true,
     });
     return { sender, recipients, summary, rules: current };
   }
@@ -190,9 +205,12 @@ export function createController(deps: ControllerDeps) {
       return;
     }
     const granted = await policyGranted();
+    const check = sendCheck();
     for (const compose of Object.values(tab.composes)) {
       const { sender, recipients, summary, rules: current } = view(compose, granted);
-      const message: BgComposeVerdicts = { type: 'bg/compose-verdicts', composeId: compose.composeId, revision: compose.revision, summary, recipients };
+      const message: BgComposeVerdicts = {
+        type: 'bg/compose-verdicts', composeId: compose.composeId, revision: compose.revision, summary, recipients, sendCheck: check,
+      };
       const key = `${tabId}|${composeKey(compose.frameId, compose.composeId)}`;
       const signature = JSON.stringify(message);
       if (lastPushed.get(key) !== signature) {
@@ -286,11 +304,13 @@ export function createController(deps: ControllerDeps) {
       const { recipients, summary } = view(c, granted);
       return { composeId: composeKey(c.frameId, c.composeId), webmail: c.webmail, active: c === active, summary, recipients };
     });
+    const checkedBy = deps.checkedBy?.();
     return {
       webmail: tab?.webmail ?? webmailForUrl(url),
       composes: views,
       assessments: assessmentsOf(composes),
       policyFetchGranted: granted,
+      ...(checkedBy ? { checkedBy } : {}),
     };
   }
 
@@ -305,7 +325,11 @@ export function createController(deps: ControllerDeps) {
     // A check by hand is not tied to a webmail: the sender is what the settings say the
     // organisation's servers enforce, else unknown.
     const assessment = await deps.service.assess(parsed.domain, deps.manualSender?.());
-    return { assessments: [parsed.display !== parsed.domain ? { ...assessment, displayDomain: parsed.display } : assessment] };
+    const checkedBy = deps.checkedBy?.();
+    return {
+      assessments: [parsed.display !== parsed.domain ? { ...assessment, displayDomain: parsed.display } : assessment],
+      ...(checkedBy ? { checkedBy } : {}),
+    };
   }
 
   async function recheck(domains: readonly string[]): Promise<{ ok: true }> {
@@ -336,6 +360,8 @@ export function createController(deps: ControllerDeps) {
         return clearCache();
       case 'ui/get-diagnostics':
         return diagnostics();
+      case 'ui/lookup-service-status':
+        return deps.lookupServiceStatus ? deps.lookupServiceStatus(message.service) : { state: 'off' };
     }
   }
 

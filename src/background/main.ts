@@ -6,16 +6,20 @@ import browser from 'webextension-polyfill';
 import { assessDomain, createCachingResolver, createDohResolver } from '../core/index.ts';
 import type { Resolver } from '../core/index.ts';
 import { log } from '../shared/log.ts';
-import { isSettingKey } from '../shared/settings.ts';
+import { isSettingKey, parseSetting } from '../shared/settings.ts';
+import { checkedByFor, routedAssess, routeFor, type Route } from './assess-route.ts';
 import { createAssessmentCache } from './assessment-cache.ts';
 import { createAssessmentService } from './assessment-service.ts';
 import type { ActionApi } from './badge.ts';
 import { createController } from './controller.ts';
 import { persistLog } from './log-store.ts';
+import { createLookupClient } from './lookup-client.ts';
 import { createSwitchablePolicyCache } from './policy-cache.ts';
 import { createPolicyPermission } from './policy-permission.ts';
 import { createRouter, type SenderLike } from './router.ts';
-import { createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, senderForSettings } from './settings-runtime.ts';
+import {
+  createSettingsRuntime, domainRules, LOOKUP_KEYS, refusalReason, sendCheckConfig, senderForSettings,
+} from './settings-runtime.ts';
 import { memoryArea, type KeyValueArea } from './storage-area.ts';
 
 const WELCOME_PAGE = 'src/welcome/index.html';
@@ -65,15 +69,32 @@ const policyCacheReady = settingsReady.then((applied) => policyCache.setMode(app
 background('policy-cache.switch-failed', 'Moving the MTA-STS policy cache as the settings say failed.', policyCacheReady);
 const assessmentCache = createAssessmentCache(session);
 
-const service = createAssessmentService({
-  assess: assessDomain,
+// The organisation's lookup service (setting `lookupService`): it gets the domains, and then
+// nothing is looked up here — no DoH query, no policy fetch, no fallback to them (lookup-client.ts).
+const SERVICE_NAME_KEY = 'lookupService.name';
+const lookupClient = createLookupClient({
+  fetch: fetchFn,
+  version: browser.runtime.getManifest().version,
+  // The name the service gives itself outlives a worker restart (storage.session: memory only).
+  onName: (url, name) => background('storage.session-write-failed', 'The lookup service\'s name could not be kept.', session.set({ [SERVICE_NAME_KEY]: { url, name } })),
+});
+background('storage.session-read-failed', 'The lookup service\'s name could not be read back.', session.get(SERVICE_NAME_KEY).then((stored) => {
+  const kept = stored[SERVICE_NAME_KEY] as { url?: unknown; name?: unknown } | undefined;
+  if (typeof kept?.url === 'string' && (typeof kept.name === 'string' || kept.name === null)) lookupClient.rememberName(kept.url, kept.name);
+}));
+
+const service = createAssessmentService<Route>({
+  // The lookup service when one is set, else the engine here (assess-route.ts).
+  assess: routedAssess(lookupClient, assessDomain),
   cache: assessmentCache,
   async deps() {
     const applied = await settingsReady.then(() => settingsRuntime.latest());
-    await policyCacheReady.catch(() => undefined);
-    // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
-    const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
-    return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
+    return routeFor(applied.settings, async () => {
+      await policyCacheReady.catch(() => undefined);
+      // policyFetch 'off' (an organisation's choice, or the user's) wins over a granted permission.
+      const fetchPolicies = applied.settings.policyFetch === 'auto' && (await permission.granted());
+      return { resolver: currentResolver(), fetch: fetchPolicies ? fetchFn : null, policyCache, now: Date.now };
+    });
   },
   async refuse() {
     await settingsReady;
@@ -99,6 +120,7 @@ const controller = createController({
   senderFor: (webmail) => senderForSettings(settingsRuntime.latest(), webmail),
   manualSender: () => settingsRuntime.latest().settings.senderEnforces ?? undefined,
   rules: () => domainRules(settingsRuntime.latest()),
+  sendCheck: () => sendCheckConfig(settingsRuntime.latest()),
   settingsReady,
   clearDnsCache: () => currentResolver().clear(),
   clearPolicyCache: () => policyCache.clear(),
@@ -106,6 +128,18 @@ const controller = createController({
   makeRoom: () => assessmentCache.makeRoom(),
   async openPermissionFlow() {
     await browser.tabs.create({ url: browser.runtime.getURL(WELCOME_ALLOW) });
+  },
+  checkedBy: () => checkedByFor(settingsRuntime.latest().settings, (url) => lookupClient.serviceName(url)),
+  async lookupServiceStatus(requested) {
+    await settingsReady;
+    let target = settingsRuntime.latest().settings.lookupService;
+    if (requested !== undefined) {
+      // A service typed into the options form: validated as the setting is, before any request.
+      const parsed = parseSetting('lookupService', requested);
+      if (!parsed.ok) return { state: 'failed', url: requested.url.slice(0, 300), code: parsed.error.code, message: parsed.error.message };
+      target = parsed.value;
+    }
+    return target === null ? { state: 'off' } : lookupClient.status(target);
   },
   async diagnostics() {
     const cache = assessmentCache.stats();

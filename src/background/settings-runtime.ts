@@ -6,7 +6,7 @@
 // threshold, sender) — changes apply live, with no reload of anything.
 import type { Reason, SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
-import type { WebmailId } from '../shared/messages.ts';
+import type { SendCheckConfig, WebmailId } from '../shared/messages.ts';
 import {
   changedSettingKeys, mergeSettings, readSettings, resolverPermissionIssue, splitResolversByPermission,
   type ReadableArea, type SettingIssue, type SettingsSnapshot,
@@ -31,7 +31,7 @@ export interface SettingsRuntimeDeps {
 }
 
 /** Changes of these keys make cached assessments wrong: they must be forgotten. */
-export const LOOKUP_KEYS: readonly SettingKey[] = ['resolvers', 'policyFetch'];
+export const LOOKUP_KEYS: readonly SettingKey[] = ['resolvers', 'policyFetch', 'lookupService'];
 
 export function createSettingsRuntime(deps: SettingsRuntimeDeps) {
   const initial = mergeSettings({}, {});
@@ -87,15 +87,37 @@ export type SettingsRuntime = ReturnType<typeof createSettingsRuntime>;
 /** The controller's view of the settings. */
 export function domainRules(applied: AppliedSettings): DomainRules {
   const { settings } = applied;
-  return { orgLevelFor: (domain) => orgLevelFor(domain, settings), warnAtOrBelow: settings.warnAtOrBelow, policyFetch: settings.policyFetch };
+  return {
+    orgLevelFor: (domain) => orgLevelFor(domain, settings),
+    warnAtOrBelow: settings.warnAtOrBelow,
+    policyFetch: settings.policyFetch,
+    viaService: settings.lookupService !== null,
+  };
+}
+
+/** What the content scripts need to hold a send (docs/decisions.md "Send-time check"). */
+export function sendCheckConfig(applied: AppliedSettings): SendCheckConfig {
+  const { sendCheck, warnAtOrBelow, orgName, helpUrl } = applied.settings;
+  return { mode: sendCheck, warnAtOrBelow, orgName, helpUrl };
 }
 
 export function senderForSettings(applied: AppliedSettings, webmail: WebmailId): SenderCapabilities | undefined {
   return senderFor(webmail, applied.settings.senderEnforces);
 }
 
-/** Why nothing may be looked up, or null when a permitted resolver exists. */
+/**
+ * Why nothing may be looked up, or null when a permitted resolver exists. With a lookup service
+ * the resolvers are not used (the service resolves): its URL was validated with the setting,
+ * and it needs no host permission (docs/lookup-service.md "Who may call it").
+ */
 export function refusalReason(applied: AppliedSettings): Reason | null {
+  if (applied.settings.lookupService !== null) return null;
+  // The organisation set a lookup service this extension cannot use (a bad URL or token): its
+  // seats must not send the domains to the public resolvers instead (docs/decisions.md
+  // "Lookup service"). The options page lists the ignored value with the reason.
+  if (applied.issues.some((i) => i.source === 'managed' && i.key === 'lookupService')) {
+    return { code: 'settings.lookup-service-invalid', message: t('bg_lookup_service_invalid'), severity: 'error' };
+  }
   if (applied.usableResolvers.length > 0) return null;
   const managed = applied.sources.resolvers === 'managed';
   return {

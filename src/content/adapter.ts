@@ -4,9 +4,10 @@
 // src/shared/webmails.ts. Every method is scoped to what it is given (a document, a compose
 // root, a field), so the watcher's work stays proportional to what changed.
 //
-// The contract is about READING. The compose root an adapter returns is the whole compose
-// (header, fields, body and its own toolbar with Send), so that a later send-time check can
-// find the compose's Send control inside the root it already knows.
+// The contract is mostly about READING. The compose root an adapter returns is the whole compose
+// (header, fields, body and its own toolbar with Send), so that the send-time check finds the
+// compose's Send controls inside the root it already knows (src/content/send-check/, docs/decisions.md
+// "Send-time check"); the four sending methods at the end are all it needs from a webmail.
 import type { RecipientField, WebmailId } from '../shared/messages.ts';
 
 /** One recipient field (To, Cc or Bcc) inside a compose. */
@@ -71,4 +72,24 @@ export interface WebmailAdapter {
    * signature). The watcher drops those batches without re-reading anything.
    */
   isIrrelevantMutation(node: Node): boolean;
+
+  // ----- sending: what the send-time check intercepts and how it resumes a held send ---------
+  /** The compose's own controls that send at once when clicked (or activated with Enter or
+   *  Space), the primary Send control first. Re-queried at every event: webmails re-render them. */
+  sendControls(root: Element): Element[];
+  /**
+   * The control `el` is in when that control sends on PRESS (mousedown/mouseup) rather than on
+   * click, like Gmail's "Schedule send" menu item; it may sit outside the compose (a menu).
+   * Null when `el` is in none.
+   */
+  pressSendControl(el: Element): Element | null;
+  /** Whether a keydown in a compose sends it (Ctrl+Enter, Cmd+Enter). */
+  isSendShortcut(event: KeyboardEvent): boolean;
+  /**
+   * Sends the compose through the webmail's own control after "Send anyway": `control` (the one
+   * the person used, if still usable) or the compose's primary Send control. Never a key event
+   * (a synthesized Escape in an Outlook compose starts discarding it). False when no usable
+   * control is left (the compose was closed meanwhile).
+   */
+  triggerSend(root: Element, control: Element | null): boolean;
 }

@@ -3,12 +3,15 @@
 // incoming BgToCs before use, and re-sends all compose snapshots once the background is
 // reachable again after a failed send. No polyfill: the content script must stay small.
 import type {
-  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, RecipientVerdict, WebmailId,
+  BgComposeVerdicts, ComposeSummary, CsToBg, DisplayLevel, RecipientVerdict, SendCheckConfig, WebmailId,
 } from '../shared/messages.ts';
+import type { Level } from '../core/types.ts';
+import type { SendCheckMode } from '../shared/settings.ts';
 import {
-  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
+  MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_ORG_NAME_LENGTH, MAX_RECIPIENTS, MAX_REVISION,
+  MAX_SUMMARY_LENGTH, MAX_URL_LENGTH,
 } from '../shared/limits.ts';
-import { log } from '../shared/log.ts';
+import { log } from './log.ts';
 import type { ComposeSnapshot } from './watcher.ts';
 
 export interface Transport {
@@ -57,73 +60,66 @@ export function runtimeTransport(): Transport | null {
 
 // ----- validation of background -> content script messages ---------------------------------
 // By hand rather than with valibot (the content script must stay small), with the same bounds
-// as the background's schema (src/shared/limits.ts, validate.ts).
+// as the background's schema (src/shared/limits.ts, validate.ts): each object is checked against
+// a table of field checks and copied field by field, so nothing else of it is kept.
 
-const LEVELS: ReadonlySet<string> = new Set<DisplayLevel>([
-  'protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown',
-  'internal', 'required', 'checking', 'skipped',
-]);
+/** The levels a warning threshold can name, best first (settings.ts WARN_LEVELS, core's order). */
+export const WARN_LEVELS: readonly Level[] = ['protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown'];
+const LEVELS: readonly DisplayLevel[] = [...WARN_LEVELS, 'internal', 'required', 'checking', 'skipped'];
+const MODES: readonly SendCheckMode[] = ['off', 'confirm', 'block'];
+
+type Check = (v: unknown) => boolean;
+const text = (max: number): Check => (v) => typeof v === 'string' && v.length <= max;
+const integer = (max: number): Check => (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+const count = integer(MAX_RECIPIENTS);
+const bool: Check = (v) => typeof v === 'boolean';
+const oneOf = (allowed: readonly string[]): Check => (v) => allowed.includes(v as string);
+const nullOr = (check: Check): Check => (v) => v === null || check(v);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-function boundedString(v: unknown, max: number): string | null {
-  return typeof v === 'string' && v.length <= max ? v : null;
-}
-function integer(v: unknown, max: number): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : null;
-}
-const count = (v: unknown): number | null => integer(v, MAX_RECIPIENTS);
-function level(v: unknown): DisplayLevel | null {
-  return typeof v === 'string' && LEVELS.has(v) ? (v as DisplayLevel) : null;
-}
-const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 
-function parseSummary(v: unknown): ComposeSummary | null {
+/** A copy of `v` with exactly the fields of `shape` (an undefined one left out), or null when one fails its check. */
+function copy<T>(v: unknown, shape: Record<string, Check>): T | null {
   if (!isRecord(v)) return null;
-  const total = count(v.total);
-  const notProtected = count(v.notProtected);
-  const checking = count(v.checking);
-  const atLevel = count(v.atLevel);
-  const lvl = v.level === null ? null : level(v.level);
-  const culprit = v.culprit === null ? null : boundedString(v.culprit, MAX_ADDRESS_LENGTH);
-  const warned = bool(v.warned);
-  const policyNotChecked = bool(v.policyNotChecked);
-  const tooMany = bool(v.tooMany);
-  if (total === null || notProtected === null || checking === null || atLevel === null || (v.level !== null && lvl === null)
-    || (v.culprit !== null && culprit === null) || warned === null || policyNotChecked === null || tooMany === null) return null;
-  return { level: lvl, total, notProtected, checking, atLevel, culprit, warned, policyNotChecked, tooMany };
+  const out: Record<string, unknown> = {};
+  for (const [key, check] of Object.entries(shape)) {
+    if (!check(v[key])) return null;
+    if (v[key] !== undefined) out[key] = v[key];
+  }
+  return out as T;
 }
 
-function parseVerdict(v: unknown): RecipientVerdict | null {
-  if (!isRecord(v)) return null;
+const SUMMARY = {
+  level: nullOr(oneOf(LEVELS)), total: count, notProtected: count, checking: count, atLevel: count,
+  culprit: nullOr(text(MAX_ADDRESS_LENGTH)), warned: bool, policyNotChecked: bool, tooMany: bool,
+};
+const VERDICT = {
   // null: a recipient the page shows by name only; it must then have its label.
-  const address = v.address === null ? null : boundedString(v.address, MAX_ADDRESS_LENGTH);
-  const label = v.label === undefined ? undefined : boundedString(v.label, MAX_LABEL_LENGTH);
-  const domain = boundedString(v.domain, MAX_DOMAIN_LENGTH);
-  const lvl = level(v.level);
-  const summary = boundedString(v.summary, MAX_SUMMARY_LENGTH);
-  const policyNotChecked = bool(v.policyNotChecked);
-  if ((address === null && v.address !== null) || label === null || domain === null || lvl === null || summary === null || policyNotChecked === null) return null;
-  if (address === null && (label === undefined || label === '')) return null;
-  return { address, ...(label !== undefined ? { label } : {}), domain, level: lvl, summary, policyNotChecked };
-}
+  address: nullOr(text(MAX_ADDRESS_LENGTH)), label: (v: unknown) => v === undefined || text(MAX_LABEL_LENGTH)(v),
+  domain: text(MAX_DOMAIN_LENGTH), level: oneOf(LEVELS), summary: text(MAX_SUMMARY_LENGTH), policyNotChecked: bool,
+};
+const SEND_CHECK = {
+  mode: oneOf(MODES), warnAtOrBelow: oneOf(WARN_LEVELS), orgName: nullOr(text(MAX_ORG_NAME_LENGTH)),
+  // The help page becomes a link: https only (the settings accept nothing else).
+  helpUrl: nullOr((v) => text(MAX_URL_LENGTH)(v) && (v as string).startsWith('https://')),
+};
 
 /** A validated copy of a background message, or null for anything else. */
 export function parseBgToCs(message: unknown): BgComposeVerdicts | null {
-  if (!isRecord(message) || message.type !== 'bg/compose-verdicts') return null;
-  const composeId = boundedString(message.composeId, MAX_COMPOSE_ID_LENGTH);
-  const revision = integer(message.revision, MAX_REVISION);
-  const summary = parseSummary(message.summary);
-  if (composeId === null || revision === null || summary === null || !Array.isArray(message.recipients)) return null;
-  if (message.recipients.length > MAX_RECIPIENTS) return null;
-  const recipients: RecipientVerdict[] = [];
-  for (const r of message.recipients) {
-    const verdict = parseVerdict(r);
-    if (verdict === null) return null;
-    recipients.push(verdict);
-  }
-  return { type: 'bg/compose-verdicts', composeId, revision, summary, recipients };
+  if (!isRecord(message) || message.type !== 'bg/compose-verdicts' || !text(MAX_COMPOSE_ID_LENGTH)(message.composeId)
+    || !integer(MAX_REVISION)(message.revision) || !Array.isArray(message.recipients) || message.recipients.length > MAX_RECIPIENTS) return null;
+  const summary = copy<ComposeSummary>(message.summary, SUMMARY);
+  // null: the background has not read the settings yet.
+  const sendCheck = message.sendCheck === null ? null : copy<SendCheckConfig>(message.sendCheck, SEND_CHECK);
+  const recipients = message.recipients.map((r) => copy<RecipientVerdict>(r, VERDICT));
+  if (summary === null || (message.sendCheck !== null && sendCheck === null)
+    || recipients.some((r) => r === null || (r.address === null && !r.label))) return null;
+  return {
+    type: 'bg/compose-verdicts', composeId: message.composeId as string, revision: message.revision as number, summary,
+    recipients: recipients as RecipientVerdict[], sendCheck,
+  };
 }
 
 // ----- sending -----------------------------------------------------------------------------
@@ -153,139 +149,136 @@ export interface MessengerHooks {
   onRejected?(composeId: string): void;
 }
 
-export class Messenger {
-  private readonly snapshots = new Map<string, Sent>();
-  private readonly revisions = new Map<string, number>();
-  /** Per compose, the revision already re-sent because the background answered an older list. */
-  private readonly resent = new Map<string, number>();
-  private activeId: string | null = null;
-  private failed = false;
-  private dead = false;
-  private readonly hooks: MessengerHooks;
-
-  constructor(
-    private readonly transport: Transport,
-    private readonly webmail: WebmailId,
-    hooks: MessengerHooks | (() => void),
-  ) {
-    this.hooks = typeof hooks === 'function' ? { onDead: hooks } : hooks;
-  }
-
+export interface Messenger {
   /** A changed recipient list: it gets the next revision of its compose and is sent. */
-  update(snapshot: ComposeSnapshot): void {
-    const revision = (this.revisions.get(snapshot.composeId) ?? 0) + 1;
-    this.revisions.set(snapshot.composeId, revision);
-    const sent: Sent = { ...snapshot, revision };
-    this.snapshots.set(snapshot.composeId, sent);
-    this.sendUpdate(sent);
-  }
-
+  update(snapshot: ComposeSnapshot): void;
   /**
    * Whether verdicts answer the list this compose holds now (same revision, same addresses).
    * Verdicts for an older list mean the background lost the newer one (a failed state write
    * before a worker restart): the current list is sent again, once per revision.
    */
-  accepts(verdicts: BgComposeVerdicts): boolean {
-    const current = this.snapshots.get(verdicts.composeId);
-    if (current === undefined) return false;
-    const sameList = current.tooMany === verdicts.summary.tooMany
-      && listKey(current.recipients) === listKey(verdicts.recipients);
-    if (verdicts.revision === current.revision && sameList) return true;
-    if (verdicts.revision <= current.revision && this.resent.get(current.composeId) !== current.revision) {
-      this.resent.set(current.composeId, current.revision);
-      log.warning('content.stale-verdicts', 'The background answered an older recipient list; the current one was sent again.');
-      this.sendUpdate(current);
-    }
-    return false;
-  }
-
-  closed(composeId: string): void {
-    this.snapshots.delete(composeId);
-    this.revisions.delete(composeId);
-    this.resent.delete(composeId);
-    if (this.activeId === composeId) this.activeId = null;
-    this.send({ type: 'cs/compose-closed', composeId });
-  }
-
-  focus(composeId: string): void {
-    if (composeId === this.activeId || !this.snapshots.has(composeId)) return;
-    this.activeId = composeId;
-    this.send({ type: 'cs/compose-focus', composeId });
-  }
-
+  accepts(verdicts: BgComposeVerdicts): boolean;
+  closed(composeId: string): void;
+  focus(composeId: string): void;
   /** "Policy not checked — allow" in a badge: the background opens the permission flow. */
-  allowPolicyChecks(): void {
-    this.send({ type: 'cs/allow-policy-checks' });
-  }
-
+  allowPolicyChecks(): void;
   /** Called by the safety poll: after a failed send, try to bring the background up to date. */
-  retryIfFailed(): void {
-    if (!this.failed) return;
-    // Cleared first so that the retry's own successes do not trigger a second resend.
-    this.failed = false;
-    this.resendAll();
-  }
-
+  retryIfFailed(): void;
   /** The document is going away: its composes close (the snapshots stay, for a bfcache return). */
-  pageHidden(): void {
-    for (const id of this.snapshots.keys()) this.send({ type: 'cs/compose-closed', composeId: id });
-  }
-
+  pageHidden(): void;
   /** Sends every current snapshot again (and the active compose), e.g. after a worker restart. */
-  resendAll(): void {
-    for (const snapshot of this.snapshots.values()) this.sendUpdate(snapshot);
-    if (this.activeId !== null) this.send({ type: 'cs/compose-focus', composeId: this.activeId });
-  }
+  resendAll(): void;
+}
 
-  private sendUpdate(s: Sent): void {
-    this.send({
-      type: 'cs/compose-update', composeId: s.composeId, webmail: this.webmail, revision: s.revision,
+// Closures rather than a class: names of locals are minified, properties are not (the content
+// script's size budget).
+export function createMessenger(transport: Transport, webmail: WebmailId, hooks: MessengerHooks): Messenger {
+  const snapshots = new Map<string, Sent>();
+  const revisions = new Map<string, number>();
+  /** Per compose, the revision already re-sent because the background answered an older list. */
+  const resent = new Map<string, number>();
+  let activeId: string | null = null;
+  let failed = false;
+  let dead = false;
+
+  function sendUpdate(s: Sent): void {
+    send({
+      type: 'cs/compose-update', composeId: s.composeId, webmail, revision: s.revision,
       recipients: s.tooMany ? [] : s.recipients, tooMany: s.tooMany, fieldsFound: s.fieldsFound,
     });
   }
 
-  private send(message: CsToBg): void {
-    if (this.dead) return;
-    if (!this.transport.alive()) {
-      this.die();
+  function send(message: CsToBg): void {
+    if (dead) return;
+    if (!transport.alive()) {
+      die();
       return;
     }
     let pending: Promise<unknown>;
     try {
-      pending = this.transport.send(message);
+      pending = transport.send(message);
     } catch {
       // Thrown synchronously: "Extension context invalidated" or similar.
-      if (!this.transport.alive()) this.die();
-      else this.failed = true;
+      if (!transport.alive()) die();
+      else failed = true;
       return;
     }
     pending.then((reply) => {
-      this.succeeded();
-      if (isRejection(reply)) this.rejected(message, reply.error);
+      succeeded();
+      // A rejection is a bug (both sides share limits.ts and messages.ts): logged, and shown in the badge.
+      if (isRejection(reply)) {
+        log.error('content.message-rejected', `The background refused a ${message.type} message: ${reply.error}`);
+        if (message.type === 'cs/compose-update') hooks.onRejected?.(message.composeId);
+      }
     }, (error: unknown) => {
-      if (wasDelivered(error)) this.succeeded();
-      else if (!this.transport.alive()) this.die();
-      else this.failed = true;
+      if (wasDelivered(error)) succeeded();
+      else if (!transport.alive()) die();
+      else failed = true;
     });
   }
 
-  /** A rejection is a bug (both sides share limits.ts and messages.ts): logged, and shown in the badge. */
-  private rejected(message: CsToBg, error: string): void {
-    log.error('content.message-rejected', `The background refused a ${message.type} message: ${error}`);
-    if (message.type === 'cs/compose-update') this.hooks.onRejected?.(message.composeId);
+  function succeeded(): void {
+    if (!failed) return;
+    failed = false;
+    resendAll();
   }
 
-  private succeeded(): void {
-    if (!this.failed) return;
-    this.failed = false;
-    this.resendAll();
+  function die(): void {
+    if (dead) return;
+    dead = true;
+    hooks.onDead();
   }
 
-  private die(): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.hooks.onDead();
+  function resendAll(): void {
+    for (const snapshot of snapshots.values()) sendUpdate(snapshot);
+    if (activeId !== null) send({ type: 'cs/compose-focus', composeId: activeId });
   }
+
+  return {
+    update(snapshot) {
+      const revision = (revisions.get(snapshot.composeId) ?? 0) + 1;
+      revisions.set(snapshot.composeId, revision);
+      const sent: Sent = { ...snapshot, revision };
+      snapshots.set(snapshot.composeId, sent);
+      sendUpdate(sent);
+    },
+    accepts(verdicts) {
+      const current = snapshots.get(verdicts.composeId);
+      if (current === undefined) return false;
+      const sameList = current.tooMany === verdicts.summary.tooMany
+        && listKey(current.recipients) === listKey(verdicts.recipients);
+      if (verdicts.revision === current.revision && sameList) return true;
+      if (verdicts.revision <= current.revision && resent.get(current.composeId) !== current.revision) {
+        resent.set(current.composeId, current.revision);
+        log.warning('content.stale-verdicts', 'The background answered an older recipient list; the current one was sent again.');
+        sendUpdate(current);
+      }
+      return false;
+    },
+    closed(composeId) {
+      snapshots.delete(composeId);
+      revisions.delete(composeId);
+      resent.delete(composeId);
+      if (activeId === composeId) activeId = null;
+      send({ type: 'cs/compose-closed', composeId });
+    },
+    focus(composeId) {
+      if (composeId === activeId || !snapshots.has(composeId)) return;
+      activeId = composeId;
+      send({ type: 'cs/compose-focus', composeId });
+    },
+    allowPolicyChecks: () => send({ type: 'cs/allow-policy-checks' }),
+    retryIfFailed() {
+      if (!failed) return;
+      // Cleared first so that the retry's own successes do not trigger a second resend.
+      failed = false;
+      resendAll();
+    },
+    pageHidden() {
+      for (const id of snapshots.keys()) send({ type: 'cs/compose-closed', composeId: id });
+    },
+    resendAll,
+  };
 }
 
 function isRejection(reply: unknown): reply is { ok: false; error: string } {

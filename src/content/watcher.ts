@@ -49,6 +49,14 @@ export interface WatcherOptions {
 export interface Watcher {
   /** Disconnects everything; calls no hooks. */
   stop(): void;
+  /** The compose `node` is in, or null. */
+  composeAt(node: Node): { id: string; root: Element } | null;
+  /**
+   * Reads a compose now, the word still being typed included (sending makes it final: the
+   * webmail sends to it), emitting `changed` if the list changed; its snapshot, or null when the
+   * compose is gone.
+   */
+  settle(id: string): ComposeSnapshot | null;
   /** Current composes by id (for re-sending snapshots and for tests). */
   composes(): ReadonlyMap<string, { root: Element; snapshot: ComposeSnapshot | null }>;
 }
@@ -248,6 +256,18 @@ export function startWatcher(options: WatcherOptions): Watcher {
   scanRoots();
 
   return {
+    composeAt(node) {
+      for (const state of states.values()) if (state.root.contains(node)) return { id: state.id, root: state.root };
+      return null;
+    },
+    settle(id) {
+      const state = byId.get(id);
+      if (state === undefined) return null;
+      state.lastTypedAt = 0;
+      if (state.timer !== undefined) clearTimeout(state.timer);
+      read(state);
+      return byId.get(id)?.snapshot ?? null;
+    },
     stop() {
       stopped = true;
       pageObserver.disconnect();

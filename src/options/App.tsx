@@ -12,14 +12,16 @@ import { log } from '../shared/log.ts';
 import {
   isLocked, resolverPermissionIssue, splitResolversByPermission, type SettingIssue, type SettingsSnapshot,
 } from '../shared/settings-merge.ts';
-import { originPattern, SETTING_KEYS, WARN_LEVELS, type SettingKey } from '../shared/settings.ts';
+import { originPattern, SEND_CHECK_MODES, SETTING_KEYS, WARN_LEVELS, type SettingKey } from '../shared/settings.ts';
 import type { Level } from '../core/types.ts';
 import type { Connector } from '../ui/connector.ts';
+import { SendCheckOffer, SendCheckState } from '../ui/SendCheck.tsx';
 import { buildDiagnostics, diagnosticsFileName } from './diagnostics.ts';
 import {
-  draftFrom, extraResolverOrigins, parseDraft, parseResolverList, userChanges, withValuesOf, type Draft, type FieldErrors,
+  draftFrom, extraResolverOrigins, parseDraft, parseLookupServiceFields, parseResolverList, userChanges, withValuesOf, type Draft, type FieldErrors,
 } from './form.ts';
 import { ResolverTests, type TestState } from './ResolverTests.tsx';
+import { ServiceStatus, type ServiceCheck } from './ServiceStatus.tsx';
 
 export { parseResolverList };
 
@@ -66,6 +68,20 @@ export function App({ connector }: { connector: Connector }) {
   const [tests, setTests] = useState<Record<string, TestState>>({});
   const [maintenance, setMaintenance] = useState<string>('');
   const [cacheCounts, setCacheCounts] = useState<{ assessments: number; policies: number } | null>(null);
+  const [serviceCheck, setServiceCheck] = useState<ServiceCheck>({ kind: 'idle' });
+  /** The lookup service whose connection was last asked about (JSON), so a reload asks only on change. */
+  const checkedService = useRef<string | null>(null);
+
+  /** Asks the background for the connection state (GET /v1/info); `service` absent: the one in effect. */
+  const checkService = useCallback(async (service?: { url: string; token?: string }) => {
+    setServiceCheck({ kind: 'testing' });
+    try {
+      setServiceCheck({ kind: 'done', status: await connector.lookupServiceStatus(service) });
+    } catch (error) {
+      log.warning('options.service-status-failed', 'The background did not answer about the lookup service.', error);
+      setServiceCheck({ kind: 'error' });
+    }
+  }, [connector]);
 
   const refreshCaches = useCallback(async () => {
     try {
@@ -78,10 +94,18 @@ export function App({ connector }: { connector: Connector }) {
   const refresh = useCallback(async () => {
     const next = await load(connector);
     setLoaded(next);
+    // The connection state of the lookup service in effect, asked again only when it changed.
+    const effective = next.snapshot.settings.lookupService;
+    const key = JSON.stringify(effective);
+    if (checkedService.current !== key) {
+      checkedService.current = key;
+      if (effective === null) setServiceCheck({ kind: 'idle' });
+      else void checkService();
+    }
     const locked = SETTING_KEYS.filter((k) => isLocked(next.snapshot, k));
     // Keep what the person is typing; locked settings always show the organisation's value.
     setDraft((prev) => (prev && dirty.current ? withValuesOf(prev, next.snapshot.settings, locked) : draftFrom(next.snapshot.settings)));
-  }, [connector]);
+  }, [connector, checkService]);
 
   useEffect(() => {
     void refresh();
@@ -99,6 +123,8 @@ export function App({ connector }: { connector: Connector }) {
   const locked = new Set<SettingKey>(SETTING_KEYS.filter((k) => isLocked(snapshot, k)));
   const issues = pageIssues(loaded);
   const { orgName, helpUrl } = snapshot.settings;
+  /** Resolvers and policy fetching are the lookup service's while one is set (docs/lookup-service.md). */
+  const viaService = snapshot.settings.lookupService !== null;
 
   const edit = (patch: Partial<Draft>) => {
     dirty.current = true;
@@ -176,6 +202,23 @@ export function App({ connector }: { connector: Connector }) {
     }));
   }
 
+  /** "Test connection": the service typed into the form when it is valid and differs, else the one in effect. */
+  async function testService() {
+    if (!draft) return;
+    const typed = parseLookupServiceFields(draft.lookupServiceUrl, draft.lookupServiceToken);
+    if (!typed.ok && !locked.has('lookupService')) {
+      setErrors({ ...errors, lookupService: typed.message });
+      return;
+    }
+    const effective = snapshot.settings.lookupService;
+    const candidate = typed.ok && !locked.has('lookupService') ? typed.value : effective;
+    if (candidate === null) {
+      setServiceCheck({ kind: 'done', status: { state: 'off' } });
+      return;
+    }
+    await checkService(JSON.stringify(candidate) === JSON.stringify(effective) ? undefined : candidate);
+  }
+
   async function allowBlockedResolvers() {
     const granted = await connector.requestOrigins([...new Set(issues.blocked.map(originPattern))]).catch(notGranted('Asking for access to a resolver failed.'));
     if (granted) await refresh();
@@ -248,7 +291,21 @@ export function App({ connector }: { connector: Connector }) {
       )}
 
       <form onSubmit={(e) => void save(e)} noValidate>
+        <Section id="lookupService" heading={t('options_service_heading')} help={t('options_service_help')} locked={locked.has('lookupService')} error={errors.lookupService}>
+          <label for="lookupServiceUrl">{t('options_service_url_label')}</label>
+          <input id="lookupServiceUrl" type="url" spellcheck={false} placeholder="https://intransit.example.org" value={draft.lookupServiceUrl} {...field('lookupService')}
+            onInput={(e) => edit({ lookupServiceUrl: (e.target as HTMLInputElement).value })} />
+          <label for="lookupServiceToken">{t('options_service_token_label')}</label>
+          <input id="lookupServiceToken" type="password" autocomplete="off" spellcheck={false} value={draft.lookupServiceToken} {...field('lookupService')}
+            onInput={(e) => edit({ lookupServiceToken: (e.target as HTMLInputElement).value })} />
+          <div class="actions">
+            <button type="button" onClick={() => void testService()}>{t('options_service_test')}</button>
+          </div>
+          <ServiceStatus check={serviceCheck} />
+        </Section>
+
         <Section id="resolvers" heading={t('options_resolvers_heading')} help={t('options_resolvers_help')} locked={locked.has('resolvers')} error={errors.resolvers}>
+          {viaService && <p class="notice" data-testid="handled-by-service">{t('options_handled_by_service')}</p>}
           <label for="resolvers">{t('options_resolvers_label')}</label>
           <textarea id="resolvers" spellcheck={false} value={draft.resolvers} {...field('resolvers')}
             onInput={(e) => edit({ resolvers: (e.target as HTMLTextAreaElement).value })} />
@@ -259,15 +316,18 @@ export function App({ connector }: { connector: Connector }) {
         </Section>
 
         <Section id="policyFetch" heading={t('options_policy_heading')} help={t('options_policy_help')} locked={locked.has('policyFetch')}>
+          {viaService && <p class="notice" data-testid="handled-by-service">{t('options_handled_by_service')}</p>}
           <fieldset disabled={locked.has('policyFetch')} aria-describedby="policyFetch-help">
             <legend class="visually-hidden">{t('options_policy_heading')}</legend>
             <label class="choice"><input type="radio" name="policyFetch" value="auto" checked={draft.policyFetch === 'auto'} onChange={() => edit({ policyFetch: 'auto' })} /> {t('options_policy_auto')}</label>
             <label class="choice"><input type="radio" name="policyFetch" value="off" checked={draft.policyFetch === 'off'} onChange={() => edit({ policyFetch: 'off' })} /> {t('options_policy_off')}</label>
           </fieldset>
-          <p id="policy-permission" role="status">
-            {loaded.policyPermission ? t('options_policy_permission_granted') : t('options_policy_permission_missing')}
-          </p>
-          {!loaded.policyPermission && draft.policyFetch === 'auto' && (
+          {!viaService && (
+            <p id="policy-permission" role="status">
+              {loaded.policyPermission ? t('options_policy_permission_granted') : t('options_policy_permission_missing')}
+            </p>
+          )}
+          {!viaService && !loaded.policyPermission && draft.policyFetch === 'auto' && (
             <button type="button" onClick={() => void connector.requestPolicyPermission().catch(notGranted('Asking for the policy-check permission failed.')).then(() => refresh())}>{t('welcome_permission_button')}</button>
           )}
         </Section>
@@ -305,6 +365,21 @@ export function App({ connector }: { connector: Connector }) {
             {WARN_LEVELS.map((level) => <option key={level} value={level}>{levelName(level)}</option>)}
           </select>
           <p class="muted" id="warnAtOrBelow-meaning">{levelMeaning(draft.warnAtOrBelow)}</p>
+        </Section>
+
+        <Section id="sendCheck" heading={t('options_send_check_heading')} help={t('options_send_check_help')} locked={locked.has('sendCheck')}>
+          <SendCheckState snapshot={snapshot} />
+          <SendCheckOffer snapshot={snapshot} connector={connector} onSaved={() => {
+            // Saved at once; a form with other unsaved changes must not put "off" back on Save.
+            setDraft((d) => d && { ...d, sendCheck: 'confirm' });
+            void refresh();
+          }} />
+          <fieldset disabled={locked.has('sendCheck')} aria-describedby="sendCheck-help">
+            <legend class="visually-hidden">{t('options_send_check_heading')}</legend>
+            {SEND_CHECK_MODES.map((mode) => (
+              <label class="choice" key={mode}><input type="radio" name="sendCheck" value={mode} checked={draft.sendCheck === mode} onChange={() => edit({ sendCheck: mode })} /> {t(`options_send_check_${mode}`)}</label>
+            ))}
+          </fieldset>
         </Section>
 
         <Section id="senderEnforces" heading={t('options_sender_heading')} help={t('options_sender_help')} locked={locked.has('senderEnforces')}>

@@ -6,7 +6,7 @@
 import type { LogEntry } from '../shared/log.ts';
 import type { StorageHealth } from '../shared/messages.ts';
 import type { SettingIssue, SettingsSnapshot } from '../shared/settings-merge.ts';
-import { SETTING_KEYS } from '../shared/settings.ts';
+import { SETTING_KEYS, type SettingKey } from '../shared/settings.ts';
 import type { CacheStats, ExtensionInfo } from '../ui/connector.ts';
 
 export const DIAGNOSTICS_FORMAT = 'intransit-diagnostics/2';
@@ -39,13 +39,23 @@ export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknow
     generatedAt: input.now.toISOString(),
     extension: { id: input.extension.id, version: input.extension.version },
     userAgent: input.extension.userAgent,
-    settings: Object.fromEntries(SETTING_KEYS.map((k) => [k, { value: snapshot.settings[k], source: snapshot.sources[k] }])),
+    settings: Object.fromEntries(SETTING_KEYS.map((k) => [k, { value: exported(k, snapshot.settings[k]), source: snapshot.sources[k] }])),
     issues: [...snapshot.issues, ...input.extraIssues].map(({ source, key, code, message }) => ({ source, key, code, message })),
     permissions: { policyFetch: input.policyPermission, resolvers: input.resolverPermissions },
     caches: { assessments: input.caches.assessments, policies: input.caches.policies },
     storage: input.storage,
     log: { background: input.log.background.map(entry), page: input.log.page.map(entry) },
   };
+}
+
+/**
+ * A setting's value as the export shows it: the lookup service's token is replaced by whether
+ * one is set (an organisation key: a file sent around with a bug report must not carry it).
+ */
+function exported(key: SettingKey, value: unknown): unknown {
+  if (key !== 'lookupService' || value === null || typeof value !== 'object') return value;
+  const { url, token } = value as { url: string; token?: string };
+  return token === undefined ? { url } : { url, token: '(set, not exported)' };
 }
 
 export const diagnosticsFileName = (now: Date): string => `intransit-diagnostics-${now.toISOString().slice(0, 10)}.json`;

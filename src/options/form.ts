@@ -3,8 +3,9 @@
 import type { Level } from '../core/types.ts';
 import { t } from '../shared/i18n.ts';
 import {
-  DEFAULT_RESOLVER_URLS, DEFAULT_SETTINGS, isHttpsUrl, MAX_DOMAIN_ENTRIES, MAX_ORG_NAME_LENGTH, MAX_RESOLVERS, originPattern,
-  parseDomainPattern, sameValue, SETTING_KEYS, type PolicyCacheMode, type PolicyFetchMode, type SettingKey, type Settings,
+  DEFAULT_RESOLVER_URLS, DEFAULT_SETTINGS, isHttpsUrl, MAX_DOMAIN_ENTRIES, MAX_LOOKUP_TOKEN_LENGTH, MAX_ORG_NAME_LENGTH, MAX_RESOLVERS,
+  normalizeLookupServiceUrl, originPattern, parseDomainPattern, parseSetting, sameValue, SETTING_KEYS,
+  type LookupServiceSetting, type PolicyCacheMode, type PolicyFetchMode, type SendCheckMode, type SettingKey, type Settings,
 } from '../shared/settings.ts';
 
 export type DomainListKey = 'internalDomains' | 'requiredTlsDomains' | 'skipDomains';
@@ -20,12 +21,16 @@ export interface Draft {
   requiredTlsDomains: string;
   skipDomains: string;
   warnAtOrBelow: Level;
+  sendCheck: SendCheckMode;
   /** 'builtin': what InTransit knows about the webmail's provider; 'custom': the two boxes. */
   senderMode: 'builtin' | 'custom';
   senderMtaSts: boolean;
   senderDane: boolean;
   orgName: string;
   helpUrl: string;
+  /** The organisation's lookup service: empty URL = none. */
+  lookupServiceUrl: string;
+  lookupServiceToken: string;
 }
 
 export type FieldErrors = Partial<Record<SettingKey, string>>;
@@ -39,11 +44,14 @@ export function draftFrom(s: Settings): Draft {
     requiredTlsDomains: s.requiredTlsDomains.join('\n'),
     skipDomains: s.skipDomains.join('\n'),
     warnAtOrBelow: s.warnAtOrBelow,
+    sendCheck: s.sendCheck,
     senderMode: s.senderEnforces ? 'custom' : 'builtin',
     senderMtaSts: s.senderEnforces?.mtaSts ?? false,
     senderDane: s.senderEnforces?.dane ?? false,
     orgName: s.orgName ?? '',
     helpUrl: s.helpUrl ?? '',
+    lookupServiceUrl: s.lookupService?.url ?? '',
+    lookupServiceToken: s.lookupService?.token ?? '',
   };
 }
 
@@ -53,6 +61,7 @@ export function withValuesOf(draft: Draft, s: Settings, keys: readonly SettingKe
   const next = { ...draft };
   for (const key of keys) {
     if (key === 'senderEnforces') Object.assign(next, { senderMode: fresh.senderMode, senderMtaSts: fresh.senderMtaSts, senderDane: fresh.senderDane });
+    else if (key === 'lookupService') Object.assign(next, { lookupServiceUrl: fresh.lookupServiceUrl, lookupServiceToken: fresh.lookupServiceToken });
     else (next as Record<string, unknown>)[key] = fresh[key];
   }
   return next;
@@ -84,6 +93,17 @@ export function parseDomainText(text: string): { ok: true; domains: string[] } |
   return { ok: true, domains: [...out] };
 }
 
+/** The lookup service the two fields describe: null when the URL is empty. */
+export function parseLookupServiceFields(urlText: string, tokenText: string): { ok: true; value: LookupServiceSetting | null } | { ok: false; message: string } {
+  const url = urlText.trim();
+  const token = tokenText.trim();
+  if (url === '') return token === '' ? { ok: true, value: null } : { ok: false, message: t('options_service_url_missing') };
+  if (normalizeLookupServiceUrl(url) === null) return { ok: false, message: t('options_service_url_invalid', [cut(url)]) };
+  const parsed = parseSetting('lookupService', token === '' ? { url } : { url, token });
+  if (!parsed.ok) return { ok: false, message: t('options_service_token_invalid', [String(MAX_LOOKUP_TOKEN_LENGTH)]) };
+  return { ok: true, value: parsed.value };
+}
+
 /**
  * The settings the draft describes, or the errors of its fields. Locked keys are not validated
  * (they cannot be edited and are not saved).
@@ -107,6 +127,7 @@ export function parseDraft(draft: Draft, locked: ReadonlySet<SettingKey>): { ok:
     else errors[key] = r.message;
   }
   values.warnAtOrBelow = draft.warnAtOrBelow;
+  values.sendCheck = draft.sendCheck;
   values.senderEnforces = draft.senderMode === 'custom' ? { mtaSts: draft.senderMtaSts, dane: draft.senderDane } : null;
   if (open('orgName')) {
     const name = draft.orgName.trim();
@@ -118,6 +139,11 @@ export function parseDraft(draft: Draft, locked: ReadonlySet<SettingKey>): { ok:
     const url = draft.helpUrl.trim();
     if (url !== '' && !isHttpsUrl(url)) errors.helpUrl = t('options_help_url_invalid', [cut(url)]);
     else values.helpUrl = url === '' ? null : url;
+  }
+  if (open('lookupService')) {
+    const r = parseLookupServiceFields(draft.lookupServiceUrl, draft.lookupServiceToken);
+    if (r.ok) values.lookupService = r.value;
+    else errors.lookupService = r.message;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
 }

@@ -13,7 +13,9 @@ import type { Connector } from '../ui/connector.ts';
 import { Disclosure } from '../ui/Disclosure.tsx';
 import { Legend } from '../ui/Legend.tsx';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
+import { SendCheckState } from '../ui/SendCheck.tsx';
 import { Caveats } from './components/Caveats.tsx';
+import { CheckedByNote } from './components/CheckedBy.tsx';
 import { ComposeSection } from './components/ComposeSection.tsx';
 import { Intro } from './components/Intro.tsx';
 import { ManualCheck } from './components/ManualCheck.tsx';
@@ -95,6 +97,7 @@ export function App({ connector }: { connector: Connector }) {
         <Disclosure label={t('legend_heading')}>
           <Legend />
         </Disclosure>
+        {settings && <SendCheckState snapshot={settings} />}
         {settings && <OrgHelp settings={settings.settings} />}
         <button type="button" class="link" onClick={() => void connector.openOptions()}>{t('popup_open_options')}</button>
       </footer>
@@ -109,8 +112,9 @@ function TabView({ tab, settings, connector, onRecheck }: {
   onRecheck: (domains: string[]) => void;
 }) {
   const hasComposes = tab.composes.length > 0;
-  // Policy files turned off in the settings: said once, and only where a recipient's verdict rests on DNS alone.
-  const fetchOff = settings?.settings.policyFetch === 'off'
+  // Policy files turned off in the settings: said once, and only where a recipient's verdict rests
+  // on DNS alone — never while the organisation's lookup service checks (it reads the policies).
+  const fetchOff = tab.checkedBy === undefined && settings?.settings.policyFetch === 'off'
     && tab.composes.some((c) => c.recipients.some((r) => r.policyNotChecked));
   return (
     <>
@@ -126,6 +130,7 @@ function TabView({ tab, settings, connector, onRecheck }: {
               onRecheck={onRecheck} onAllowPolicyChecks={() => void connector.openWelcome('allow')} />
           ))
         : <Intro inWebmail={tab.webmail !== null} />}
+      {hasComposes && tab.checkedBy && <CheckedByNote by={tab.checkedBy} />}
       {!hasComposes && <ManualCheck connector={connector} />}
       <Caveats />
     </>

@@ -58,7 +58,8 @@ export const LEVEL_TABLE: Readonly<Record<DisplayLevel, Readonly<LevelEntry>>> =
 };
 
 /** Every level, most actionable first (the order of the legend and of a recipient list). */
-export const LEVELS_BY_RANK: readonly DisplayLevel[] = (Object.keys(LEVEL_TABLE) as DisplayLevel[])
+// Pure: a bundle that does not use it (the content scripts) drops it.
+export const LEVELS_BY_RANK: readonly DisplayLevel[] = /* @__PURE__ */ (Object.keys(LEVEL_TABLE) as DisplayLevel[])
   .sort((a, b) => LEVEL_TABLE[a].rank - LEVEL_TABLE[b].rank);
 
 export const levelRank = (level: DisplayLevel): number => LEVEL_TABLE[level].rank;

@@ -24,3 +24,7 @@ export const MAX_SUMMARY_LENGTH = 500;
 export const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 /** Text typed or pasted into one recipient field that is looked at (far more than any real list). */
 export const MAX_PENDING_TEXT = 65_536;
+/** The organisation's name (setting `orgName`). */
+export const MAX_ORG_NAME_LENGTH = 80;
+/** An https URL in the settings (a resolver, the help page `helpUrl`). */
+export const MAX_URL_LENGTH = 300;

@@ -4,6 +4,7 @@
 // (see validate.ts); these types are the contract.
 import type { Assessment, Level, OrgLevel } from '../core/types.ts';
 import type { LogEntry } from './log.ts';
+import type { SendCheckMode } from './settings.ts';
 import type { WebmailId } from './webmails.ts';
 
 export type { WebmailId } from './webmails.ts';
@@ -86,6 +87,18 @@ export interface ComposeSummary {
   /** More recipients than MAX_RECIPIENTS: nothing was checked. */
   tooMany: boolean;
 }
+/**
+ * What the content script needs to hold a send (docs/decisions.md "Send-time check"): the
+ * effective settings `sendCheck` and `warnAtOrBelow`, and the organisation's name and help page
+ * for the dialog. It travels with every push of verdicts, so the verdicts a content script holds
+ * always come with the rules they were made under.
+ */
+export interface SendCheckConfig {
+  mode: SendCheckMode;
+  warnAtOrBelow: Level;
+  orgName: string | null;
+  helpUrl: string | null;
+}
 export interface BgComposeVerdicts {
   type: 'bg/compose-verdicts';
   composeId: string;
@@ -93,6 +106,8 @@ export interface BgComposeVerdicts {
   revision: number;
   summary: ComposeSummary;
   recipients: RecipientVerdict[];
+  /** Null until the background has read the settings (then no send is held: the mode is not known yet). */
+  sendCheck: SendCheckConfig | null;
 }
 export type BgToCs = BgComposeVerdicts;
 
@@ -104,7 +119,37 @@ export interface UiCheckManual { type: 'ui/check-manual'; input: string }
 export interface UiClearCache { type: 'ui/clear-cache' }
 /** Options page "export diagnostics": the background's recent log and the health of its storage. */
 export interface UiGetDiagnostics { type: 'ui/get-diagnostics' }
-export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual | UiClearCache | UiGetDiagnostics;
+/**
+ * Options page: GET /v1/info of the organisation's lookup service ("test connection"). `service`:
+ * the one typed into the form (validated again by the background); absent: the one in effect.
+ */
+export interface UiLookupServiceStatus { type: 'ui/lookup-service-status'; service?: { url: string; token?: string } }
+export type UiToBg = UiGetTabState | UiRecheck | UiCheckManual | UiClearCache | UiGetDiagnostics | UiLookupServiceStatus;
+
+/** Who checked the verdicts shown: the organisation's lookup service (docs/lookup-service.md). */
+export interface CheckedBy {
+  /** The service's own name (/v1/info `service.name`), else the setting `orgName`; null: neither. */
+  name: string | null;
+  /** The service's host, shown when there is no name. */
+  host: string;
+}
+
+/** The connection to the lookup service as the options page shows it. */
+export type LookupServiceStatus =
+  | { state: 'off' }
+  | {
+      state: 'connected';
+      url: string;
+      name: string | null;
+      api: string;
+      /** The service's engine version and this extension's: verdicts may differ when their major.minor differ. */
+      engine: string;
+      extension: string;
+      skew: boolean;
+      auth: 'none' | 'token';
+      cache: 'memory' | 'redis';
+    }
+  | { state: 'failed'; url: string; code: string; message: string };
 
 export interface ComposeView {
   composeId: string;
@@ -121,8 +166,10 @@ export interface TabStateResponse {
   assessments: Record<string, Assessment>;
   /** Whether the optional permission to fetch MTA-STS policy files is granted. */
   policyFetchGranted: boolean;
+  /** Set while the organisation's lookup service checks the recipients (setting `lookupService`). */
+  checkedBy?: CheckedBy;
 }
-export interface CheckManualResponse { assessments: Assessment[]; error?: string }
+export interface CheckManualResponse { assessments: Assessment[]; error?: string; checkedBy?: CheckedBy }
 
 /** What the background's storage could and could not keep (counts only: no domain, no address). */
 export interface StorageHealth {
@@ -147,4 +194,5 @@ export interface UiResponses {
   'ui/check-manual': CheckManualResponse;
   'ui/clear-cache': { ok: true };
   'ui/get-diagnostics': DiagnosticsResponse;
+  'ui/lookup-service-status': LookupServiceStatus;
 }

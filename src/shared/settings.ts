@@ -18,8 +18,13 @@
 //   MTA-STS yes, DANE no; core SENDERS). When set, it describes the organisation's outbound
 //   servers and applies to every webmail.
 // - `orgName` and `helpUrl` are only shown (popup, welcome and options pages); nothing is fetched.
+// - `lookupService` (the organisation's `intransit serve`, docs/lookup-service.md): while it is
+//   set, recipient domains go to it and to nothing else — no DoH query, no policy fetch, and
+//   no fallback to them when it fails (docs/decisions.md "Lookup service"). Its URL must be
+//   https; plain http only to this machine (localhost, 127.0.0.1, [::1]) for development.
 import { normalizeDomain } from '../core/address.ts';
 import type { Diagnostic, Level, SenderCapabilities } from '../core/types.ts';
+import { MAX_ORG_NAME_LENGTH, MAX_URL_LENGTH } from './limits.ts';
 
 /** Every setting, in the order the options page and the docs show them. */
 export const SETTING_KEYS = [
@@ -30,9 +35,11 @@ export const SETTING_KEYS = [
   'requiredTlsDomains',
   'skipDomains',
   'warnAtOrBelow',
+  'sendCheck',
   'senderEnforces',
   'orgName',
   'helpUrl',
+  'lookupService',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -48,6 +55,25 @@ export const POLICY_FETCH_MODES: readonly PolicyFetchMode[] = ['auto', 'off'];
  */
 export type PolicyCacheMode = 'disk' | 'memory';
 export const POLICY_CACHE_MODES: readonly PolicyCacheMode[] = ['disk', 'memory'];
+
+/**
+ * The organisation's lookup service (docs/lookup-service.md): its base URL (the API lives under
+ * `<url>/v1/`) and the organisation's bearer token, when the service requires one.
+ */
+export interface LookupServiceSetting {
+  url: string;
+  token?: string;
+}
+
+/**
+ * What happens when the person sends a message with a recipient at or below `warnAtOrBelow`,
+ * `unknown` (a name without a visible address too) or still being checked
+ * (docs/decisions.md "Send-time check"): 'off' — nothing, the badge is the only warning;
+ * 'confirm' — the send is held and an in-page dialog offers "Send anyway" and "Back to editing";
+ * 'block' — the same dialog without "Send anyway", with the organisation's help link.
+ */
+export type SendCheckMode = 'off' | 'confirm' | 'block';
+export const SEND_CHECK_MODES: readonly SendCheckMode[] = ['off', 'confirm', 'block'];
 
 /** The levels a warning threshold can name: core's levels, best first (src/core/levels.ts). */
 export const WARN_LEVELS: readonly Level[] = ['protected', 'encrypted', 'unverified', 'misconfigured', 'undeliverable', 'unknown'];
@@ -65,12 +91,16 @@ export interface Settings {
   skipDomains: string[];
   /** Recipients at this level or worse count as "not protected" and turn the badge into a warning. */
   warnAtOrBelow: Level;
+  /** The send-time check (default 'off': a person's own install stays calm; organisations turn it on). */
+  sendCheck: SendCheckMode;
   /** What the organisation's outbound servers enforce; null = built-in knowledge of the provider. */
   senderEnforces: SenderCapabilities | null;
   /** Shown in the popup, welcome and options pages; null = not set. */
   orgName: string | null;
   /** An https page where people get help from their organisation; null = not set. */
   helpUrl: string | null;
+  /** The organisation's lookup service; null = look up locally (DoH + policy fetch). */
+  lookupService: LookupServiceSetting | null;
 }
 
 /** RFC 8484 endpoints; their hosts are in the manifest's host_permissions (manifest.config.ts). */
@@ -87,9 +117,11 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   // authenticated) is calm by default (docs/decisions.md "Presentation"). Organisations may set
   // `encrypted` to warn on everything not authenticated.
   warnAtOrBelow: 'unverified',
+  sendCheck: 'off',
   senderEnforces: null,
   orgName: null,
   helpUrl: null,
+  lookupService: null,
 });
 
 /** A fresh, mutable copy of the defaults. */
@@ -98,8 +130,14 @@ export const defaultSettings = (): Settings => structuredClone({ ...DEFAULT_SETT
 export const MAX_RESOLVERS = 4;
 /** Entries per domain list (bounds what the content of a policy can cost). */
 export const MAX_DOMAIN_ENTRIES = 1000;
-export const MAX_ORG_NAME_LENGTH = 80;
-const MAX_URL_LENGTH = 300;
+// In limits.ts: the content script checks the same bounds on what the background sends it.
+export { MAX_ORG_NAME_LENGTH, MAX_URL_LENGTH };
+/** The service's own bound on a token (docs/lookup-service.md "Tokens"). */
+export const MAX_LOOKUP_TOKEN_LENGTH = 256;
+/** RFC 6750 s2.1 bearer tokens are printable ASCII without spaces; the service accepts the same. */
+const LOOKUP_TOKEN = /^[\x21-\x7e]+$/;
+/** Hosts a lookup service may be reached at over plain http (this machine: development only). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** How much of a rejected value a diagnostic quotes. */
 const MAX_QUOTED = 100;
 
@@ -136,6 +174,28 @@ export function isHttpsUrl(value: string): boolean {
 }
 /** Kept under its old name for the options page's resolver field. */
 export const isResolverUrl = isHttpsUrl;
+
+/**
+ * A lookup service's base URL as the extension stores it: https (or http to this machine), no
+ * credentials, query or fragment; a path prefix is kept without its trailing slash (a proxy may
+ * publish the service under one). Null when the text is not such a URL.
+ */
+export function normalizeLookupServiceUrl(value: string): string | null {
+  const text = value.trim();
+  if (text.length > MAX_URL_LENGTH || CONTROL.test(text)) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  const secure = url.protocol === 'https:';
+  const development = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if ((!secure && !development) || url.username || url.password || url.search || url.hash || url.hostname === '') return null;
+  // `new URL` keeps a lone '?' or '#' out of search/hash: refuse them as the text shows them.
+  if (/[?#]/.test(text)) return null;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
 
 /** Origin pattern a resolver URL needs in host permissions, e.g. https://dns.example/* */
 export function originPattern(url: string): string {
@@ -238,6 +298,28 @@ function parseHelpUrl(raw: unknown): ValueResult<string | null> {
   return { ok: true, value: url };
 }
 
+function parseLookupService(raw: unknown): ValueResult<LookupServiceSetting | null> {
+  if (raw === null) return { ok: true, value: null };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return bad('settings.invalid-lookup-service', `${quote(raw)} is not an object like {"url": "https://intransit.example.org", "token": "…"}`);
+  }
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const unknown = entries.find(([k]) => k !== 'url' && k !== 'token');
+  if (unknown) return bad('settings.invalid-lookup-service', `${quote(unknown[0])} is not one of 'url', 'token'`);
+  const { url, token } = raw as { url?: unknown; token?: unknown };
+  const normalized = typeof url === 'string' ? normalizeLookupServiceUrl(url) : null;
+  if (normalized === null) {
+    return bad('settings.invalid-lookup-service', `url ${quote(url)} is not an https URL (plain http only to localhost or 127.0.0.1, for development), without query or fragment`);
+  }
+  if (token === undefined || (typeof token === 'string' && token.trim() === '')) return { ok: true, value: { url: normalized } };
+  // The token itself is never quoted: it is the organisation's key.
+  if (typeof token !== 'string') return bad('settings.invalid-lookup-token', 'token is not text');
+  const trimmed = token.trim();
+  if (trimmed.length > MAX_LOOKUP_TOKEN_LENGTH) return bad('settings.invalid-lookup-token', `token has ${trimmed.length} characters; at most ${MAX_LOOKUP_TOKEN_LENGTH} are allowed`);
+  if (!LOOKUP_TOKEN.test(trimmed)) return bad('settings.invalid-lookup-token', 'token contains spaces or characters outside printable ASCII');
+  return { ok: true, value: { url: normalized, token: trimmed } };
+}
+
 const PARSERS: { [K in SettingKey]: (raw: unknown) => ValueResult<Settings[K]> } = {
   resolvers: parseResolvers,
   policyFetch: (raw) => parseOneOf(raw, POLICY_FETCH_MODES),
@@ -246,9 +328,11 @@ const PARSERS: { [K in SettingKey]: (raw: unknown) => ValueResult<Settings[K]> }
   requiredTlsDomains: parseDomainList,
   skipDomains: parseDomainList,
   warnAtOrBelow: (raw) => parseOneOf(raw, WARN_LEVELS),
+  sendCheck: (raw) => parseOneOf(raw, SEND_CHECK_MODES),
   senderEnforces: parseSenderEnforces,
   orgName: parseOrgName,
   helpUrl: parseHelpUrl,
+  lookupService: parseLookupService,
 };
 
 export const isSettingKey = (key: string): key is SettingKey => (SETTING_KEYS as readonly string[]).includes(key);

@@ -8,6 +8,7 @@ import {
   MAX_ADDRESS_LENGTH, MAX_COMPOSE_ID_LENGTH, MAX_DOMAIN_LENGTH, MAX_LABEL_LENGTH, MAX_MANUAL_INPUT_LENGTH, MAX_RECHECK_DOMAINS,
   MAX_RECIPIENTS, MAX_REVISION, MAX_SUMMARY_LENGTH,
 } from './limits.ts';
+import { MAX_ORG_NAME_LENGTH, MAX_URL_LENGTH, SEND_CHECK_MODES, WARN_LEVELS } from './settings.ts';
 import { WEBMAIL_IDS } from './webmails.ts';
 
 export { MAX_ADDRESS_LENGTH, MAX_RECIPIENTS } from './limits.ts';
@@ -65,6 +66,12 @@ export const bgToCsSchema = v.variant('type', [
       }), v.check(namedWhenAddressless, 'a verdict without an address needs a label'))),
       v.maxLength(MAX_RECIPIENTS),
     ),
+    sendCheck: v.nullable(v.object({
+      mode: v.picklist(SEND_CHECK_MODES),
+      warnAtOrBelow: v.picklist(WARN_LEVELS),
+      orgName: v.nullable(v.pipe(v.string(), v.maxLength(MAX_ORG_NAME_LENGTH))),
+      helpUrl: v.nullable(v.pipe(v.string(), v.maxLength(MAX_URL_LENGTH))),
+    })),
   }),
 ]);
 
@@ -80,6 +87,11 @@ export const uiToBgSchema = v.variant('type', [
   v.object({ type: v.literal('ui/check-manual'), input: v.pipe(v.string(), v.maxLength(MAX_MANUAL_INPUT_LENGTH)) }),
   v.object({ type: v.literal('ui/clear-cache') }),
   v.object({ type: v.literal('ui/get-diagnostics') }),
+  v.object({
+    type: v.literal('ui/lookup-service-status'),
+    // Bounds only: the background validates the values as it validates the setting.
+    service: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(1000)), token: v.optional(v.pipe(v.string(), v.maxLength(1000))) })),
+  }),
 ]);
 
 // The schemas must produce exactly the contract's types (compile-time check, no runtime cost).

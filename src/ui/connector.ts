@@ -2,7 +2,7 @@
 // background (the Connector pattern of docs/architecture.md): components get a Connector as a prop,
 // tests pass a fake one. Every request to the background is one typed message of messages.ts.
 import browser from 'webextension-polyfill';
-import type { CheckManualResponse, DiagnosticsResponse, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
+import type { CheckManualResponse, DiagnosticsResponse, LookupServiceStatus, TabStateResponse, UiResponses, UiToBg } from '../shared/messages.ts';
 import { log } from '../shared/log.ts';
 import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { SettingKey, Settings } from '../shared/settings.ts';
@@ -58,6 +58,11 @@ export interface Connector {
   cacheStats(): Promise<CacheStats>;
   /** The background's recent log entries and storage health (for the diagnostics export). */
   diagnostics(): Promise<DiagnosticsResponse>;
+  /**
+   * The organisation's lookup service, asked by the background (GET /v1/info): `service` as typed
+   * into the options form, or the one in effect when absent.
+   */
+  lookupServiceStatus(service?: { url: string; token?: string }): Promise<LookupServiceStatus>;
   extensionInfo(): ExtensionInfo;
   /** Offer a text file for download (the diagnostics export). */
   saveFile(name: string, text: string, type: string): void;
@@ -135,6 +140,7 @@ export function createBrowserConnector(): Connector {
       return { assessments, policies: onDisk + inMemory };
     },
     diagnostics: () => send({ type: 'ui/get-diagnostics' }),
+    lookupServiceStatus: (service) => send({ type: 'ui/lookup-service-status', ...(service ? { service } : {}) }),
     extensionInfo: () => ({ id: browser.runtime.id, version: browser.runtime.getManifest().version, userAgent: navigator.userAgent }),
     saveFile(name, text, type) {
       const url = URL.createObjectURL(new Blob([text], { type }));

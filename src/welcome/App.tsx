@@ -9,6 +9,7 @@ import type { SettingsSnapshot } from '../shared/settings-merge.ts';
 import type { Connector } from '../ui/connector.ts';
 import { Legend } from '../ui/Legend.tsx';
 import { OrgHelp } from '../ui/OrgHelp.tsx';
+import { SendCheckOffer, SendCheckState } from '../ui/SendCheck.tsx';
 
 type Permission = 'unknown' | 'granted' | 'missing' | 'refused';
 
@@ -35,6 +36,10 @@ export function App({ connector, section = null }: { connector: Connector; secti
   // The organisation may have turned policy fetching off: then the permission would change nothing.
   const fetchOffByOrg = settings?.settings.policyFetch === 'off' && settings.sources.policyFetch === 'managed';
   const policiesInMemory = settings?.settings.policyCache === 'memory';
+  // The organisation's lookup service gets the domains and reads the policy files: no resolver
+  // is asked and no permission is needed here (docs/lookup-service.md).
+  const viaService = (settings?.settings.lookupService ?? null) !== null;
+  const noPermissionNeeded = fetchOffByOrg || viaService;
 
   useEffect(() => {
     void refresh();
@@ -77,12 +82,27 @@ export function App({ connector, section = null }: { connector: Connector; secti
         <Legend />
       </section>
 
+      <section aria-labelledby="send-check">
+        <h2 id="send-check">{t('welcome_send_check_heading')}</h2>
+        <p>{t('welcome_send_check_text')}</p>
+        {settings && (
+          <div role="status" aria-live="polite">
+            <SendCheckState snapshot={settings} />
+          </div>
+        )}
+        {settings && <SendCheckOffer snapshot={settings} connector={connector} onSaved={() => void refresh()} />}
+      </section>
+
       <section aria-labelledby="privacy">
         <h2 id="privacy">{t('welcome_privacy_heading')}</h2>
         <ul>
           <li>{t('welcome_privacy_domains')}</li>
-          <li>{t('welcome_privacy_resolver')}</li>
-          <li>{t('welcome_privacy_policy_host')}</li>
+          {viaService ? <li>{t('welcome_privacy_service')}</li> : (
+            <>
+              <li>{t('welcome_privacy_resolver')}</li>
+              <li>{t('welcome_privacy_policy_host')}</li>
+            </>
+          )}
           <li>{t('welcome_privacy_nothing_else')}</li>
         </ul>
         <h3>{t('welcome_stored_heading')}</h3>
@@ -97,12 +117,13 @@ export function App({ connector, section = null }: { connector: Connector; secti
         <p>{t('welcome_permission_why')}</p>
         <p>{t('welcome_permission_scope')}</p>
         <div role="status" aria-live="polite">
-          {fetchOffByOrg && <p>{t('welcome_policy_off_managed')}</p>}
-          {!fetchOffByOrg && permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
-          {!fetchOffByOrg && permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
-          {!fetchOffByOrg && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
+          {viaService && <p>{t('welcome_permission_not_needed_service')}</p>}
+          {!viaService && fetchOffByOrg && <p>{t('welcome_policy_off_managed')}</p>}
+          {!noPermissionNeeded && permission === 'granted' && <p class="ok">{t('welcome_permission_granted')}</p>}
+          {!noPermissionNeeded && permission === 'missing' && <p>{t('welcome_permission_missing')}</p>}
+          {!noPermissionNeeded && permission === 'refused' && <p class="notice">{t('welcome_permission_refused')}</p>}
         </div>
-        {!fetchOffByOrg && permission !== 'granted' && (
+        {!noPermissionNeeded && permission !== 'granted' && (
           <button type="button" class="primary" ref={allowButton} onClick={() => void request()}>{t('welcome_permission_button')}</button>
         )}
       </section>

@@ -3,10 +3,14 @@
 // NSS) plus the Gmail-like app served as https://mail.google.com/, the built extension in real
 // Chromium, and ways to read what a user sees: the inline badge (inside a CLOSED shadow root,
 // read through CDP), the toolbar button's badge text and title, and the real popup.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CDPSession, Locator, Page, Worker } from 'playwright-core';
 import { launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { makeTempDir, writeTempFile } from '../support/tmp.ts';
 import { scenarioZone, startWorld, type World } from '../support/world.ts';
 
 export const CHROME_BUILD = resolve('dist/chrome');
@@ -334,4 +338,196 @@ export async function removeRecipient(g: GmailPage, composeId: string, address: 
   const chip = g.page.locator(`[data-testid="compose-${composeId}"] [role="option"][data-hovercard-id="${address}"]`);
   await chip.getByRole('button', { name: `Remove ${address}` }).click();
   await chip.waitFor({ state: 'detached' });
+}
+
+// ----- the organisation's lookup service (test/e2e/lookup-service*.test.ts) ---------------------
+
+/** A real `intransit serve` process, started from the built CLI as an administrator runs it. */
+export interface LookupServiceProcess {
+  /** https://<listen address>:<port> (what the service logs as `listening`). */
+  url: string;
+  host: string;
+  port: number;
+  /** Every JSON log line so far (the service logs each request: method, path, status, domains). */
+  logs: Record<string, unknown>[];
+  /** The `request` log entries for one path (e.g. /v1/assess), oldest first. */
+  requests(path?: string): Record<string, unknown>[];
+  /** SIGTERM (graceful stop); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node bin/intransit.mjs serve` over HTTPS on `host` (a free port), with its own resolver
+ * URL (the world's DoH server by IP, so its queries are told apart from anything sent to the
+ * public resolvers' names), policy fetches allowed to the world's loopback address (labs and
+ * tests only: --allow-egress), the fixture zones' special-use .test names allowed, and a token.
+ */
+export async function startLookupService(options: {
+  world: World;
+  host: string;
+  cert: { cert: string; key: string };
+  name: string;
+  token: string;
+  /** `--listen` port; default 0 (a free one). */
+  port?: number;
+}): Promise<LookupServiceProcess> {
+  const dir = makeTempDir('service-');
+  const child = spawn(process.execPath, [
+    resolve('bin/intransit.mjs'), 'serve',
+    '--listen', `${options.host}:${options.port ?? 0}`,
+    '--tls-cert', writeTempFile('cert.pem', options.cert.cert, dir), '--tls-key', writeTempFile('key.pem', options.cert.key, dir),
+    '--tokens-file', writeTempFile('tokens', `${options.token}\n`, dir),
+    '--resolver', options.world.doh.url, '--allow-egress', `${options.world.ip}/32`, '--allow-special-use-names',
+    '--name', options.name, '--timeout', '3000',
+  ], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: options.world.caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const url = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (entry.event === 'listening') done(entry.url as string);
+    });
+    void exited.then((code) => fail(new Error(`intransit serve exited (${code}): ${stderr}`)));
+  });
+  return {
+    url,
+    host: options.host,
+    port: Number(new URL(url).port),
+    logs,
+    requests: (path) => logs.filter((l) => l.event === 'request' && (path === undefined || l.path === path)),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/**
+ * Writes a Chromium managed policy for the extension (3rdparty.extensions.<ID>) in
+ * /etc/chromium/policies/managed/<name>.json BEFORE the browser starts (the first storage.managed
+ * read happens at start); it applies to every Chromium on the machine, so the caller removes it
+ * in a finally (returned function; also the directories it created). Needs root, as CI has.
+ */
+export function installChromiumPolicy(name: string, extensionId: string, settings: Record<string, unknown>): () => void {
+  const exists = existsSync;
+  if (process.getuid?.() !== 0) throw new Error('installChromiumPolicy: writing /etc/chromium/policies/managed needs root (CI runs as root).');
+  const dir = '/etc/chromium/policies/managed';
+  const file = join(dir, `${name}.json`);
+  if (exists(file)) throw new Error(`installChromiumPolicy: ${file} exists already (another run?); not overwriting it`);
+  const created: string[] = [];
+  for (let d = dir; !exists(d); d = dirname(d)) created.unshift(d);
+  mkdirSync(dir, { recursive: true });
+  // Atomic (rename): Chromium's file watcher never reads half a file; the .tmp name is ignored.
+  writeFileSync(`${file}.tmp`, JSON.stringify({ '3rdparty': { extensions: { [extensionId]: settings } } }, null, 2));
+  renameSync(`${file}.tmp`, file);
+  return () => {
+    rmSync(file, { force: true });
+    rmSync(`${file}.tmp`, { force: true });
+    for (const d of created.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // not empty (someone else's policy) or gone: leave it
+      }
+    }
+  };
+}
+
+// ----- the send-time check (docs/decisions.md "Send-time check") -------------------------------
+
+/** What the send-time check's dialog shows (it lives in a CLOSED shadow root on the document element). */
+export interface SendDialogView {
+  /** role, aria-modal, and whether aria-labelledby / aria-describedby name the title and text. */
+  role: string | null;
+  modal: boolean;
+  labelled: boolean;
+  described: boolean;
+  title: string;
+  text: string;
+  /** The live status line ("Still checking 1 recipient…"), '' when none. */
+  status: string;
+  /** One line per recipient: glyph, who, level, what to do. */
+  rows: string[];
+  /** The visible buttons, in order. */
+  buttons: string[];
+  /** The organisation's help link, when shown. */
+  help: { text: string; href: string } | null;
+  /** The text of the focused element inside the dialog (null: focus is elsewhere). */
+  focused: string | null;
+  /** Whether the page's focus is on the dialog (document.activeElement is its host). */
+  pageFocus: boolean;
+  theme: string | null;
+}
+
+const SEND_DIALOG = '[data-intransit="send-check"]';
+
+/** Runs `fn` (a function declaration, `this` = the shadow root) in the closed root of the element `selector` names. */
+async function inClosedRoot<T>(g: WebmailPage, selector: string, fn: string): Promise<T | null> {
+  const { result } = await g.cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+  if (result.objectId === undefined) return null;
+  try {
+    const { node } = await g.cdp.send('DOM.describeNode', { objectId: result.objectId, depth: 0, pierce: true }) as { node: RemoteNode };
+    const root = node.shadowRoots?.find((r) => r.shadowRootType === 'closed');
+    if (root === undefined) throw new Error(`${selector} has no closed shadow root`);
+    const { object } = await g.cdp.send('DOM.resolveNode', { backendNodeId: root.backendNodeId });
+    if (object.objectId === undefined) throw new Error(`cannot resolve the shadow root of ${selector}`);
+    const read = await g.cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, functionDeclaration: fn });
+    await g.cdp.send('Runtime.releaseObject', { objectId: object.objectId }).catch(() => {});
+    return read.result.value as T;
+  } finally {
+    await g.cdp.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => {});
+  }
+}
+
+/** The send-time check's dialog as a person sees it, or null when none is open in this page. */
+export async function readSendDialog(g: WebmailPage): Promise<SendDialogView | null> {
+  const view = await inClosedRoot<Omit<SendDialogView, 'pageFocus'>>(g, SEND_DIALOG, `function () {
+    const box = this.querySelector('[role="alertdialog"]');
+    const visible = (el) => el && !el.hidden && !(el.parentElement && el.parentElement.hidden);
+    const help = this.querySelector('a');
+    const text = (el) => (el ? el.textContent.trim() : '');
+    return {
+      role: box.getAttribute('role'), modal: box.getAttribute('aria-modal') === 'true',
+      labelled: this.getElementById(box.getAttribute('aria-labelledby')) === this.querySelector('h2'),
+      described: !!this.getElementById(box.getAttribute('aria-describedby')),
+      title: text(this.querySelector('h2')), text: text(this.getElementById(box.getAttribute('aria-describedby'))),
+      status: text(this.querySelector('[role="status"]')),
+      rows: [...this.querySelectorAll('li')].map((li) => li.textContent.trim()),
+      buttons: [...this.querySelectorAll('button')].filter(visible).map((b) => b.textContent.trim()),
+      help: visible(help) ? { text: help.textContent, href: help.getAttribute('href') } : null,
+      focused: this.activeElement ? this.activeElement.textContent.trim() : null,
+      theme: box.getAttribute('data-theme'),
+    };
+  }`);
+  if (view === null) return null;
+  const pageFocus = await g.page.evaluate((sel) => document.activeElement === document.querySelector(sel), SEND_DIALOG);
+  return { ...view, pageFocus };
+}
+
+/** Clicks a button of the send dialog with the mouse, as a person does (a trusted click at its place). */
+export async function clickSendDialogButton(g: WebmailPage, label: string): Promise<void> {
+  const box = await inClosedRoot<{ x: number; y: number } | null>(g, SEND_DIALOG, `function () {
+    const b = [...this.querySelectorAll('button')].find((e) => e.textContent.trim() === ${JSON.stringify(label)} && !e.hidden);
+    if (!b) return null;
+    const r = b.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }`);
+  if (box === null) throw new Error(`clickSendDialogButton: no visible "${label}" button`);
+  await g.page.mouse.click(box.x, box.y);
+}
+
+/** What the webmail-like apps recorded as sent (window.__sent), without the timestamps. */
+export interface SentRecord { compose: string; window: string; via: string; to: string[]; cc: string[]; bcc: string[] }
+export async function sentLog(page: Page): Promise<SentRecord[]> {
+  return page.evaluate(() => (window as unknown as { __sent: SentRecord[] }).__sent.map(({ compose, window: w, via, to, cc, bcc }) => ({ compose, window: w, via, to, cc, bcc })));
+}
+
+/** Sets the person's own settings (storage.sync), as the options page does. */
+export async function setUserSettings(h: Harness, values: Record<string, unknown>): Promise<void> {
+  await h.sw.evaluate(async (v) => {
+    await (globalThis as unknown as { chrome: { storage: { sync: { set(x: object): Promise<void> } } } }).chrome.storage.sync.set(v);
+  }, values);
 }

@@ -27,6 +27,8 @@ export interface LaunchFirefoxOptions {
   headless?: boolean;
   /** Extra preferences (override the defaults below). */
   prefs?: Record<string, unknown>;
+  /** Extra environment variables for Firefox (e.g. HOME, where it finds ~/.mozilla/managed-storage/). */
+  env?: Record<string, string>;
 }
 
 export interface FirefoxSession {
@@ -88,6 +90,7 @@ export async function launchFirefox(options: LaunchFirefoxOptions): Promise<Fire
       headless: options.headless ?? true,
       userDataDir: profileDir,
       extraPrefsFirefox: { ...firefoxPrefs(options.resolveAllTo), ...options.prefs },
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       // The test closes Firefox itself; vitest should not get puppeteer's signal handlers.
       handleSIGINT: false,
       handleSIGTERM: false,

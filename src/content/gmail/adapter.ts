@@ -6,10 +6,11 @@ import type { RecipientField } from '../../shared/messages.ts';
 import type { BadgeAnchor, FieldRef, WebmailAdapter } from '../adapter.ts';
 import { cleanAddress } from '../recipients.ts';
 import { elementOf, outermost } from '../selectors.ts';
+import { activate, allOf, closestOf, isCtrlEnter } from '../sending.ts';
 import {
   anyOf, CHIP, CHIP_ADDRESS_ATTRIBUTES, CHIP_LISTBOX, CHIP_NAME_ATTRIBUTE, CLASSIC_CHIP_VALUE, CLASSIC_FIELD_CONTAINER,
   COMPOSE_KEY_INPUT, COMPOSE_ROOT, COMPOSE_ROOT_CLASS, FIELD, IRRELEVANT_SUBTREE, OBSERVED_ATTRIBUTES, PENDING_INPUT,
-  RECIPIENT_TARGET, RECIPIENTS_BLOCK, STANDALONE_COMPOSE_BODY_CLASSES, STANDALONE_COMPOSE_ROOT,
+  PRESS_SEND_CONTROL, RECIPIENT_TARGET, RECIPIENTS_BLOCK, SEND_CONTROL, STANDALONE_COMPOSE_BODY_CLASSES, STANDALONE_COMPOSE_ROOT,
   SUBJECT_INPUT, SUBJECT_ROW,
 } from './selectors.ts';
 
@@ -177,4 +178,11 @@ export const gmailAdapter: WebmailAdapter = {
   isIrrelevantMutation(node) {
     return elementOf(node)?.closest(IRRELEVANT_SEL) != null;
   },
+
+  sendControls: (root) => allOf(root, SEND_CONTROL),
+  pressSendControl: (el) => closestOf(el, PRESS_SEND_CONTROL),
+  // Gmail's keyboard shortcuts (support.google.com/mail/answer/6594): Ctrl+Enter, ⌘+Enter on macOS.
+  isSendShortcut: isCtrlEnter,
+  // Gmail's controls act on the press as well as the click: InboxSDK's simulateClick sends all three.
+  triggerSend: (root, control) => activate(control, allOf(root, SEND_CONTROL), true),
 };

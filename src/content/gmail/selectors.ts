@@ -108,3 +108,20 @@ export const RECIPIENTS_BLOCK: readonly SelectorAlt[] = [
   { selector: '.aoD.hl', era: 'any', source: 'InboxSDK openRecipientsSectionIfNeeded; Mailvelope; Briskine (collapsed cover)' },
   { selector: 'div.fX', era: 'any', source: 'InboxSDK (.fX.aiL hidden when collapsed); gmail.js' },
 ];
+
+// ----- sending (the send-time check, docs/decisions.md "Send-time check") -------------------
+
+/** The compose's Send controls, primary first; Gmail acts on their click (InboxSDK intercepts
+ *  click, and Enter/Space on them, in its presending stream). */
+export const SEND_CONTROL: readonly SelectorAlt[] = [
+  // Send: in the compose's bottom toolbar, not Send & archive (.Uo), not the "More send options" chevron (aria-haspopup).
+  { selector: '.IZ .Up div > div[role="button"]:not(.Uo):not([aria-haspopup="true"])', era: 'any', source: 'InboxSDK gmail-compose-view.ts getSendButton()' },
+  // Send & archive (replies, when the setting is on).
+  { selector: '.IZ .Up div > div[role="button"].Uo:not([aria-haspopup="true"])', era: 'any', source: 'InboxSDK gmail-compose-view.ts getSendAndArchiveButton()' },
+];
+
+/** Sends on PRESS (mousedown + mouseup, not click), from the "More send options" menu, which
+ *  may be rendered outside the compose. `selector` is Gmail's locale-independent action id. */
+export const PRESS_SEND_CONTROL: readonly SelectorAlt[] = [
+  { selector: '[role="menuitem"][selector="scheduledSend"]', era: 'any', source: 'InboxSDK getPrescheduledSendingStream (onMouseDownAndUp on the schedule-send item); several Gmail schedulers anchor on [selector="scheduledSend"]' },
+];

@@ -14,9 +14,10 @@ import type { RecipientField } from '../../shared/messages.ts';
 import type { BadgeAnchor, ChipReading, FieldRef, WebmailAdapter } from '../adapter.ts';
 import { cleanAddress } from '../recipients.ts';
 import { anyOf, elementOf, outermost } from '../selectors.ts';
+import { activate, allOf, isCtrlEnter } from '../sending.ts';
 import {
   BODY_EDITOR, CHIP, CHIP_ADDRESS_ATTRIBUTES, CHIP_TEXT, COMPOSE_ROOT, DRAFT_ID, FIELD, FIELD_LABELS, IRRELEVANT_SUBTREE,
-  NOT_RECIPIENT, OBSERVED_ATTRIBUTES, PENDING_INPUT, SUBJECT_WITH_DRAFT_ID,
+  NOT_RECIPIENT, OBSERVED_ATTRIBUTES, PENDING_INPUT, SEND_CONTROL, SUBJECT_WITH_DRAFT_ID,
 } from './selectors.ts';
 
 const ROOT_SEL = anyOf(COMPOSE_ROOT);
@@ -207,4 +208,10 @@ export const outlookAdapter: WebmailAdapter = {
   isIrrelevantMutation(node) {
     return elementOf(node)?.closest(IRRELEVANT_SEL) != null;
   },
+
+  sendControls: (root) => allOf(root, SEND_CONTROL),
+  pressSendControl: () => null,
+  // The title says "Send (Ctrl+Enter)"; React acts on the click.
+  isSendShortcut: isCtrlEnter,
+  triggerSend: (root, control) => activate(control, allOf(root, SEND_CONTROL), false),
 };

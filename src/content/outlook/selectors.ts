@@ -95,3 +95,14 @@ export const DRAFT_ID = /^MSG_([A-Za-z0-9_-]{1,80})_SUBJECT$/;
 
 /** Attributes whose changes can change a field's recipients. */
 export const OBSERVED_ATTRIBUTES = ['contenteditable', 'aria-label', 'title', 'value'] as const;
+
+// ----- sending (the send-time check, docs/decisions.md "Send-time check") -------------------
+
+/** The compose's Send control (React: acts on click; Ctrl+Enter is its shortcut, per its title
+ *  "Send (Ctrl+Enter)"). Labels are localized, so the test id and the split button come first. */
+export const SEND_CONTROL: readonly SelectorAlt[] = [
+  { selector: '[data-testid="ComposeSendButton"]', era: 'v9', source: 'OWA design-doc snapshots' },
+  // The split button's primary half is Send; its other half ("More send options") opens Schedule send.
+  { selector: '.fui-SplitButton__primaryActionButton', era: 'v9', source: 'CH3COOOH/OutlookSendingSafety content.js (2025-02)' },
+  { selector: 'button[aria-label="Send"]', era: 'any', source: 'Playwright sender (getByRole button "Send"); English only' },
+];

@@ -11,9 +11,10 @@
 import type { BadgeAnchor, ChipReading, FieldRef, WebmailAdapter } from '../adapter.ts';
 import { cleanAddress } from '../recipients.ts';
 import { anyOf, elementOf, outermost } from '../selectors.ts';
+import { activate, allOf, isCtrlEnter } from '../sending.ts';
 import {
   BODY_CONTAINER, CHIP, CHIP_ADDRESS_ATTRIBUTE, CHIP_TEXT, COMPOSE_ROOT, FIELD_CONTAINERS, FIELD_INPUTS, IRRELEVANT_SUBTREE,
-  NOT_RECIPIENT, OBSERVED_ATTRIBUTES, PENDING_INPUT,
+  NOT_RECIPIENT, OBSERVED_ATTRIBUTES, PENDING_INPUT, SEND_CONTROL,
 } from './selectors.ts';
 
 const ROOT_SEL = anyOf(COMPOSE_ROOT);
@@ -135,4 +136,10 @@ export const yahooAdapter: WebmailAdapter = {
   isIrrelevantMutation(node) {
     return elementOf(node)?.closest(IRRELEVANT_SEL) != null;
   },
+
+  sendControls: (root) => allOf(root, SEND_CONTROL),
+  pressSendControl: () => null,
+  // Ctrl+Enter (Cmd+Enter on macOS) sends, as in Yahoo's keyboard shortcuts; React acts on the click.
+  isSendShortcut: isCtrlEnter,
+  triggerSend: (root, control) => activate(control, allOf(root, SEND_CONTROL), false),
 };

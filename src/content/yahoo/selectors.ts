@@ -78,3 +78,10 @@ export const BODY_CONTAINER: readonly SelectorAlt[] = [
 
 /** Attributes whose changes can change a field's recipients. */
 export const OBSERVED_ATTRIBUTES = ['title', 'value', 'data-test-id'] as const;
+
+// ----- sending (the send-time check, docs/decisions.md "Send-time check") -------------------
+
+/** The compose's Send button (title "Send this email"; aria-disabled while the compose is invalid). */
+export const SEND_CONTROL: readonly SelectorAlt[] = [
+  { selector: 'button[data-test-id="compose-send-button"]', era: 'any', source: 'WebdriverIO/Selenium suites; Puppeteer script; userscript' },
+];

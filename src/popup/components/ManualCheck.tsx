@@ -5,9 +5,11 @@ import { t } from '../../shared/i18n.ts';
 import { levelMeaning } from '../../shared/level-display.ts';
 import { log } from '../../shared/log.ts';
 import type { Connector } from '../../ui/connector.ts';
+import type { CheckedBy } from '../../shared/messages.ts';
+import { CheckedByNote } from './CheckedBy.tsx';
 import { RecipientItem } from './RecipientItem.tsx';
 
-type Result = { status: 'idle' } | { status: 'checking' } | { status: 'done'; assessments: Assessment[]; error?: string } | { status: 'failed' };
+type Result = { status: 'idle' } | { status: 'checking' } | { status: 'done'; assessments: Assessment[]; error?: string; checkedBy?: CheckedBy } | { status: 'failed' };
 
 export function ManualCheck({ connector }: { connector: Connector }) {
   const [input, setInput] = useState('');
@@ -21,7 +23,11 @@ export function ManualCheck({ connector }: { connector: Connector }) {
     try {
       if (force && result.status === 'done') await connector.recheck(result.assessments.map((a) => a.domain));
       const response = await connector.checkManual(text);
-      setResult({ status: 'done', assessments: response.assessments, ...(response.error !== undefined ? { error: response.error } : {}) });
+      setResult({
+        status: 'done', assessments: response.assessments,
+        ...(response.error !== undefined ? { error: response.error } : {}),
+        ...(response.checkedBy !== undefined ? { checkedBy: response.checkedBy } : {}),
+      });
     } catch (error) {
       log.error('popup.manual-check-failed', 'A check by hand failed.', error);
       setResult({ status: 'failed' });
@@ -60,6 +66,7 @@ export function ManualCheck({ connector }: { connector: Connector }) {
               <RecipientItem key={a.domain} label={a.displayDomain ?? a.domain} level={a.level} summary={levelMeaning(a.level)} assessment={a} />
             ))}
           </ul>
+          {result.checkedBy && <CheckedByNote by={result.checkedBy} />}
           <button type="button" onClick={(e) => void check(e, true)}>{t('popup_check_again')}</button>
         </>
       )}

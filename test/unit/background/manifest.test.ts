@@ -23,15 +23,16 @@ describe('manifest', () => {
     expect(m.web_accessible_resources).toBeUndefined();
   });
 
-  it('runs one content script per webmail at document_idle; Outlook also in frames and in the about:blank pop-out', () => {
+  // document_start: the send-time check's window listeners come before the page's (docs/decisions.md "Send-time check").
+  it('runs one content script per webmail at document_start; Outlook also in frames and in the about:blank pop-out', () => {
     for (const browser of ['chrome', 'firefox'] as const) {
       expect(manifest(browser).content_scripts).toEqual([
-        { matches: ['https://mail.google.com/*'], js: ['src/content/gmail/main.ts'], run_at: 'document_idle', all_frames: false },
+        { matches: ['https://mail.google.com/*'], js: ['src/content/gmail/main.ts'], run_at: 'document_start', all_frames: false },
         {
           matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*', 'https://outlook.cloud.microsoft/*'],
-          js: ['src/content/outlook/main.ts'], run_at: 'document_idle', all_frames: true, match_about_blank: true, match_origin_as_fallback: true,
+          js: ['src/content/outlook/main.ts'], run_at: 'document_start', all_frames: true, match_about_blank: true, match_origin_as_fallback: true,
         },
-        { matches: ['https://mail.yahoo.com/*'], js: ['src/content/yahoo/main.ts'], run_at: 'document_idle', all_frames: false },
+        { matches: ['https://mail.yahoo.com/*'], js: ['src/content/yahoo/main.ts'], run_at: 'document_start', all_frames: false },
       ]);
     }
   });

@@ -10,7 +10,8 @@ import {
 } from '../../../src/background/settings-runtime.ts';
 import { memoryArea } from '../../../src/background/storage-area.ts';
 import type { AssessDeps, Assessment, Reason } from '../../../src/core/index.ts';
-import type { BgComposeVerdicts, CsComposeUpdate } from '../../../src/shared/messages.ts';
+import type { BgComposeVerdicts, CsComposeUpdate, TabStateResponse } from '../../../src/shared/messages.ts';
+import { checkedByFor } from '../../../src/background/assess-route.ts';
 import { mergeSettings } from '../../../src/shared/settings-merge.ts';
 import { assessment, fakeAction } from './fakes.ts';
 import { installI18n } from './locale-fixture.ts';
@@ -128,6 +129,81 @@ describe('the resolver permission gate', () => {
     expect(w.assess).not.toHaveBeenCalled();
     const state = await w.controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB }) as { assessments: Record<string, Assessment> };
     expect(state.assessments['other.example']?.reasons[0]?.code).toBe('settings.resolver-not-permitted');
+  });
+});
+
+describe('with the organisation\'s lookup service', () => {
+  const SERVICE = { url: 'https://intransit.example.org', token: 'org-token-0123456789' };
+
+  it('needs no resolver permission: the service resolves, so nothing is refused', () => {
+    const s = mergeSettings({ lookupService: SERVICE, resolvers: ['https://doh.corp.example/dns-query'] }, {});
+    expect(refusalReason({ ...s, usableResolvers: [], blockedResolvers: ['https://doh.corp.example/dns-query'] })).toBeNull();
+  });
+
+  it('looks nothing up when the managed lookupService cannot be used (never the public resolvers instead)', () => {
+    const s = mergeSettings({ lookupService: { url: 'http://intransit.example.org' } }, {});
+    expect(s.settings.lookupService).toBeNull();
+    expect(refusalReason({ ...s, usableResolvers: s.settings.resolvers, blockedResolvers: [] })).toMatchObject({
+      code: 'settings.lookup-service-invalid', message: expect.stringMatching(/^Your organisation's lookup service setting cannot be used/),
+    });
+    // A bad value the person set falls back to checking here, as any other user setting does.
+    const user = mergeSettings({}, { lookupService: { url: 'http://intransit.example.org' } });
+    expect(refusalReason({ ...user, usableResolvers: user.settings.resolvers, blockedResolvers: [] })).toBeNull();
+  });
+
+  it('never says "policy not checked — allow": the service reads the policy files', async () => {
+    // The permission is missing and the result rests on an unread policy: without a service the
+    // compose offers "allow"; with one it never does.
+    async function policyNotChecked(rules: DomainRules): Promise<boolean> {
+      const pushes: BgComposeVerdicts[] = [];
+      const unread = async (d: string): Promise<Assessment> => {
+        const a = assessment(d, 'encrypted');
+        return { ...a, evidence: { ...a.evidence, mtaSts: { record: 'valid', policy: 'not-checked', warnings: [] } } };
+      };
+      const controller = createController({
+        session: memoryArea(),
+        service: createAssessmentService({ assess: unread, cache: createAssessmentCache(memoryArea(), { now: () => 1_000 }), deps: () => ({}) as never, now: () => 1_000 }),
+        action: fakeAction().action, sendToTab: async (_t, m) => { pushes.push(m); }, tabUrl: async () => 'https://mail.google.com/',
+        hasPolicyPermission: async () => false, senderFor: () => undefined, clearDnsCache: () => {}, rules: () => rules,
+      });
+      await controller.handleContent(update('a@weak.example'), ORIGIN);
+      await vi.waitFor(() => expect(pushes[pushes.length - 1]?.recipients[0]?.level).toBe('encrypted'));
+      return pushes[pushes.length - 1]?.summary.policyNotChecked ?? false;
+    }
+    expect(await policyNotChecked(rulesFrom({}))).toBe(true);
+    expect(await policyNotChecked(rulesFrom({ lookupService: SERVICE }))).toBe(false);
+  });
+
+  it('says who checked in the tab state and in checks by hand, and routes "test connection" to the client', async () => {
+    const status = vi.fn(async () => ({ state: 'off' as const }));
+    const controller = createController({
+      session: memoryArea(),
+      service: createAssessmentService({ assess: async (d) => assessment(d, 'protected'), cache: createAssessmentCache(memoryArea(), { now: () => 1_000 }), deps: () => ({}) as never, now: () => 1_000 }),
+      action: fakeAction().action, sendToTab: async () => {}, tabUrl: async () => 'https://mail.google.com/',
+      hasPolicyPermission: async () => false, senderFor: () => undefined, clearDnsCache: () => {},
+      checkedBy: () => checkedByFor({ lookupService: SERVICE, orgName: null }, () => 'Example Org'),
+      lookupServiceStatus: status,
+    });
+    const state = await controller.handlePage({ type: 'ui/get-tab-state', tabId: TAB }) as TabStateResponse;
+    expect(state.checkedBy).toEqual({ name: 'Example Org', host: 'intransit.example.org' });
+    expect(await controller.handlePage({ type: 'ui/check-manual', input: 'ann@a.example' })).toMatchObject({ checkedBy: { name: 'Example Org' } });
+    await controller.handlePage({ type: 'ui/lookup-service-status', service: { url: 'https://other.example' } });
+    expect(status).toHaveBeenCalledWith({ url: 'https://other.example' });
+  });
+
+  it('names the service by its own name, else the organisation\'s, else its host', () => {
+    const settings = { lookupService: { url: 'https://intransit.example.org:8460/v' }, orgName: 'Example Org' };
+    expect(checkedByFor(settings, () => 'Service Name')).toEqual({ name: 'Service Name', host: 'intransit.example.org:8460' });
+    expect(checkedByFor(settings, () => null)).toEqual({ name: 'Example Org', host: 'intransit.example.org:8460' });
+    expect(checkedByFor(settings, () => undefined)).toEqual({ name: 'Example Org', host: 'intransit.example.org:8460' });
+    expect(checkedByFor({ ...settings, orgName: null }, () => undefined)).toEqual({ name: null, host: 'intransit.example.org:8460' });
+    expect(checkedByFor({ lookupService: null, orgName: 'Example Org' }, () => 'x')).toBeUndefined();
+  });
+
+  it('changing the lookup service forgets cached results (they came from elsewhere)', () => {
+    expect(LOOKUP_KEYS).toContain('lookupService');
+    expect(rulesFrom({ lookupService: SERVICE }).viaService).toBe(true);
+    expect(rulesFrom({}).viaService).toBe(false);
   });
 });
 

@@ -75,6 +75,9 @@ describe('extension page -> background messages', () => {
     expect(parseUiToBg({ type: 'ui/clear-cache' })).toEqual({ type: 'ui/clear-cache' });
     expect(parseUiToBg({ type: 'ui/recheck', domains: ['example.com'] })).not.toBeNull();
     expect(parseUiToBg({ type: 'ui/check-manual', input: 'a@example.com' })).not.toBeNull();
+    expect(parseUiToBg({ type: 'ui/lookup-service-status' })).toEqual({ type: 'ui/lookup-service-status' });
+    expect(parseUiToBg({ type: 'ui/lookup-service-status', service: { url: 'https://intransit.example.org', token: 't' } }))
+      .toEqual({ type: 'ui/lookup-service-status', service: { url: 'https://intransit.example.org', token: 't' } });
   });
 
   it.each([
@@ -83,6 +86,8 @@ describe('extension page -> background messages', () => {
     ['tab id as text', { type: 'ui/get-tab-state', tabId: '1' }],
     ['empty domain', { type: 'ui/recheck', domains: [''] }],
     ['domain too long', { type: 'ui/recheck', domains: ['a'.repeat(254)] }],
+    ['lookup service without a URL', { type: 'ui/lookup-service-status', service: { token: 't' } }],
+    ['lookup service URL too long', { type: 'ui/lookup-service-status', service: { url: `https://${'a'.repeat(1000)}` } }],
     ['too many domains', { type: 'ui/recheck', domains: Array.from({ length: 201 }, (_, i) => `d${i}.example`) }],
     ['manual input too long', { type: 'ui/check-manual', input: 'a'.repeat(1001) }],
   ])('rejects %s', (_, message) => {
@@ -96,6 +101,7 @@ describe('background -> content script messages', () => {
       type: 'bg/compose-verdicts', composeId: 'c1', revision: 2,
       summary: { level: 'unverified', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'a@example.com', warned: true, policyNotChecked: false, tooMany: false },
       recipients: [{ address: 'a@example.com', domain: 'example.com', level: 'unverified', summary: 'No policy.', policyNotChecked: false }],
+      sendCheck: null,
     };
     expect(parseBgToCs(message)).toEqual(message);
     expect(parseBgToCs({ ...message, summary: { ...message.summary, level: 'safe' } })).toBeNull();
@@ -107,6 +113,7 @@ describe('background -> content script messages', () => {
     const base = {
       type: 'bg/compose-verdicts', composeId: 'c1', revision: 1,
       summary: { level: 'unknown', total: 1, notProtected: 1, checking: 0, atLevel: 1, culprit: 'Design Group', warned: true, policyNotChecked: false, tooMany: false },
+      sendCheck: { mode: 'block', warnAtOrBelow: 'unverified', orgName: 'Example Org', helpUrl: 'https://help.example.org/' },
     };
     const verdict = { address: null, label: 'Design Group', domain: '', level: 'unknown', summary: 'Address not visible.', policyNotChecked: false };
     expect(parseBgToCs({ ...base, recipients: [verdict] })).toEqual({ ...base, recipients: [verdict] });

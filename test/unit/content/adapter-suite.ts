@@ -89,6 +89,7 @@ function verdictsFor(
       checking: 0, atLevel: 1, culprit: worst?.address ?? worst?.label ?? null, warned: worst !== undefined, policyNotChecked: false, tooMany: false,
     },
     recipients,
+    sendCheck: null,
   };
 }
 

@@ -43,6 +43,7 @@ describe('recipients without an address', () => {
     chips: (field: Element) => [...field.children],
     readChip: (chip: Element) => ({ address: chip.getAttribute('data-address'), name: chip.getAttribute('data-name') ?? '' }),
     pendingText: () => '', badgeAnchor: () => null, isRecipientTarget: () => false, isIrrelevantMutation: () => false,
+    sendControls: () => [], pressSendControl: () => null, isSendShortcut: () => false, triggerSend: () => false,
   } satisfies WebmailAdapter;
   const root = (chips: [string | null, string][]) => ({
     children: chips.map(([address, name]) => ({ getAttribute: (a: string) => (a === 'data-address' ? address : name) })),

@@ -107,6 +107,8 @@ describe('public/managed_schema.json', () => {
     expect(validate({ resolvers: 'https://dns.google/dns-query' }, schema)).toHaveLength(1);
     expect(validate({ senderEnforces: { mtaSts: 'yes' } }, schema)).toHaveLength(1);
     expect(validate({ warnAtOrBelow: 'internal' }, schema)).toHaveLength(1);
+    expect(validate({ lookupService: { url: 'https://intransit.example.org', tokens: ['x'] } }, schema)).toEqual(['$.lookupService.tokens: unknown key']);
+    expect(validate({ lookupService: 'https://intransit.example.org' }, schema)).toHaveLength(1);
   });
 });
 

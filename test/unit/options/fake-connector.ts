@@ -36,6 +36,7 @@ export function fakeConnector(overrides: Partial<Connector> = {}, settings: { ma
       log: [{ at: 1_700_000_000_000, last: 1_700_000_000_000, level: 'warning' as const, code: 'storage.session-write-failed', message: 'A result could not be kept in storage.session (full?); making room.', count: 2 }],
       storage: { assessmentsStored: 3, assessmentsMemoryOnly: 1, sessionWriteFailures: 2, sessionWritesRecovered: 1, policyCache: 'disk' as const, policiesStored: 1 },
     })),
+    lookupServiceStatus: vi.fn(async () => ({ state: 'off' as const })),
     extensionInfo: vi.fn(() => ({ id: 'kojkdehamgggcacghdimajanhpnlpfpe', version: '0.1.0', userAgent: 'TestBrowser/1' })),
     saveFile: vi.fn(),
     ...overrides,

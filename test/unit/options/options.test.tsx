@@ -5,6 +5,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App as Options } from '../../../src/options/App.tsx';
+import type { LookupServiceStatus } from '../../../src/shared/messages.ts';
 import { DEFAULT_SETTINGS, SETTING_KEYS } from '../../../src/shared/settings.ts';
 import { installI18n } from '../background/locale-fixture.ts';
 import { fakeConnector } from './fake-connector.ts';
@@ -47,6 +48,7 @@ describe('options page: every setting', () => {
     fireEvent.click(screen.getByLabelText('DANE (RFC 7672)'));
     fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Example Corp' } });
     fireEvent.input(screen.getByLabelText('Help page URL'), { target: { value: 'https://help.example/' } });
+    fireEvent.click(screen.getByLabelText(/Do not send to them/));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved. The new settings apply at once.');
     expect(connector.requestOrigins).not.toHaveBeenCalled();
@@ -56,10 +58,11 @@ describe('options page: every setting', () => {
       internalDomains: ['corp.example', '*.corp.example'],
       skipDomains: ['bank.example', 'health.example'],
       warnAtOrBelow: 'encrypted',
+      sendCheck: 'block',
       senderEnforces: { mtaSts: false, dane: true },
       orgName: 'Example Corp',
       helpUrl: 'https://help.example/',
-    }, ['resolvers', 'requiredTlsDomains']);
+    }, ['resolvers', 'requiredTlsDomains', 'lookupService']);
   });
 
   it('"Restore defaults" removes every setting that is not locked', async () => {
@@ -71,6 +74,48 @@ describe('options page: every setting', () => {
     const [, reset] = vi.mocked(connector.saveSettings).mock.calls[0] ?? [];
     expect(reset).not.toContain('orgName');
     expect(reset).toHaveLength(SETTING_KEYS.length - 1);
+  });
+});
+
+describe('options page: the check before sending', () => {
+  const section = () => within(screen.getByRole('region', { name: 'Check before sending' }));
+
+  it('is off by default, says so, and turns on in one click (saved at once)', async () => {
+    const fake = fakeConnector();
+    render(<Options connector={fake.connector} />);
+    await ready();
+    expect(section().getByTestId('send-check-state').textContent).toBe('Check before sending: off — the badge is the only warning.');
+    expect((section().getByLabelText(/Off: the badge/) as HTMLInputElement).checked).toBe(true);
+    fake.setSettings({}, { sendCheck: 'confirm' });
+    fireEvent.click(section().getByRole('button', { name: 'Ask me before sending to recipients whose mail may travel unencrypted' }));
+    await waitFor(() => expect(section().getByTestId('send-check-state').textContent).toBe("Check before sending: asks you first when a recipient's mail may travel unencrypted."));
+    expect(fake.connector.saveSettings).toHaveBeenCalledWith({ sendCheck: 'confirm' }, []);
+    expect((section().getByLabelText(/Ask me before sending \(/) as HTMLInputElement).checked).toBe(true);
+    expect(section().queryByTestId('send-check-offer')).toBeNull();
+  });
+
+  it('keeps the one-click choice when other unsaved changes are saved afterwards', async () => {
+    const fake = fakeConnector();
+    render(<Options connector={fake.connector} />);
+    await ready();
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Example Corp' } });
+    fake.setSettings({}, { sendCheck: 'confirm' });
+    fireEvent.click(section().getByTestId('send-check-offer'));
+    await waitFor(() => expect(section().queryByTestId('send-check-offer')).toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved. The new settings apply at once.');
+    expect(vi.mocked(fake.connector.saveSettings).mock.calls.at(-1)?.[0]).toMatchObject({ sendCheck: 'confirm', orgName: 'Example Corp' });
+  });
+
+  it('shows the organisation\'s mode locked, without the offer', async () => {
+    const { connector } = fakeConnector({}, { managed: { sendCheck: 'block' } });
+    render(<Options connector={connector} />);
+    await ready();
+    expect(section().getByText('🔒 Set by your organisation')).toBeTruthy();
+    expect(section().getByTestId('send-check-state').textContent).toBe('Check before sending: does not let a message go to recipients whose mail may travel unencrypted (🔒 set by your organisation).');
+    const block = section().getByLabelText(/Do not send to them/) as HTMLInputElement;
+    expect([block.checked, block.closest('fieldset')?.disabled]).toEqual([true, true]);
+    expect(section().queryByTestId('send-check-offer')).toBeNull();
   });
 });
 
@@ -282,10 +327,117 @@ describe('options page: tools', () => {
     expect(text).not.toMatch(/[^\s"'`]+@[^\s"'`]+\.[a-z]/i);
   });
 
+  it('never exports the lookup service\'s token, only that one is set', async () => {
+    const { connector } = fakeConnector({}, { managed: { lookupService: { url: 'https://intransit.example.org', token: 'org-token-0123456789abcdef' } } });
+    render(<Options connector={connector} />);
+    await ready();
+    fireEvent.click(screen.getByRole('button', { name: 'Export diagnostics' }));
+    await screen.findByText('The diagnostics file was saved.');
+    const [, text] = vi.mocked(connector.saveFile).mock.calls[0] ?? [];
+    expect(JSON.parse(text ?? '').settings.lookupService).toEqual({ value: { url: 'https://intransit.example.org', token: '(set, not exported)' }, source: 'managed' });
+    expect(text).not.toContain('org-token-0123456789abcdef');
+  });
+
   it('links back to the welcome page', async () => {
     const { connector } = fakeConnector();
     render(<Options connector={connector} />);
     fireEvent.click(await screen.findByRole('button', { name: /What InTransit does/ }));
     expect(connector.openWelcome).toHaveBeenCalled();
+  });
+});
+
+describe('options page: the organisation\'s lookup service', () => {
+  const SERVICE = { url: 'https://intransit.example.org', token: 'org-token-0123456789abcdef' };
+  const section = () => screen.getByRole('region', { name: "Organisation's lookup service" });
+  const connected = { state: 'connected' as const, url: SERVICE.url, name: 'Example Org', api: 'intransit-lookup/1', engine: '0.1.0', extension: '0.1.0', skew: false, auth: 'token' as const, cache: 'redis' as const };
+
+  it('without one: empty fields, no request to any service, resolvers and policy fetching as usual', async () => {
+    const { connector } = fakeConnector();
+    render(<Options connector={connector} />);
+    await ready();
+    expect((within(section()).getByLabelText('Service URL (https://…)') as HTMLInputElement).value).toBe('');
+    expect(connector.lookupServiceStatus).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('handled-by-service')).toBeNull();
+    expect(screen.getByText('The browser permission is not granted.')).toBeTruthy();
+  });
+
+  it('set by the organisation: locked, connected state from /v1/info, resolvers and policy fetching handled by the service', async () => {
+    const { connector } = fakeConnector({ lookupServiceStatus: vi.fn(async () => connected) }, { managed: { lookupService: SERVICE } });
+    render(<Options connector={connector} />);
+    await ready();
+    const s = within(section());
+    expect(s.getByText('🔒 Set by your organisation')).toBeTruthy();
+    const url = s.getByLabelText('Service URL (https://…)') as HTMLInputElement;
+    expect(url.value).toBe(SERVICE.url);
+    expect(url.disabled).toBe(true);
+    expect((s.getByLabelText(/Organisation token/) as HTMLInputElement).type).toBe('password');
+    expect(await s.findByText("✓ Connected to Example Org's lookup service at intransit.example.org.")).toBeTruthy();
+    expect(s.getByText('API intransit-lookup/1, service engine 0.1.0, this extension 0.1.0.')).toBeTruthy();
+    expect(s.queryByTestId('version-skew')).toBeNull();
+    expect(connector.lookupServiceStatus).toHaveBeenCalledWith(undefined);
+    expect(screen.getAllByTestId('handled-by-service').map((p) => p.closest('section')?.getAttribute('data-setting'))).toEqual(['resolvers', 'policyFetch']);
+    expect(screen.getAllByText("Handled by your organisation's lookup service: not used while a lookup service is set.")).toHaveLength(2);
+    // The permission for policy files is not asked for: the service reads them.
+    expect(screen.queryByText('The browser permission is not granted.')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Allow policy checks/ })).toBeNull();
+  });
+
+  it('warns when the service\'s engine and this extension differ in version', async () => {
+    const { connector } = fakeConnector({ lookupServiceStatus: vi.fn(async () => ({ ...connected, name: null, engine: '0.2.0', skew: true })) }, { managed: { lookupService: SERVICE } });
+    render(<Options connector={connector} />);
+    await ready();
+    expect(await within(section()).findByText('✓ Connected to the lookup service at intransit.example.org.')).toBeTruthy();
+    expect(within(section()).getByTestId('version-skew').textContent).toBe("The service's engine (0.2.0) and this extension (0.1.0) are different versions: their verdicts may differ in detail. Your IT team can update both from the same release.");
+  });
+
+  it('says in plain words why it is not connected, and tests again on request', async () => {
+    const status = vi.fn(async (): Promise<LookupServiceStatus> => ({ state: 'failed' as const, url: SERVICE.url, code: 'extension.service-unauthorized', message: "Your organisation's lookup service refused the extension's token. Your IT team can check the token in the lookupService setting." }));
+    const { connector } = fakeConnector({ lookupServiceStatus: status }, { managed: { lookupService: SERVICE } });
+    render(<Options connector={connector} />);
+    await ready();
+    const shown = await within(section()).findByText(/^Not connected to intransit\.example\.org:/);
+    expect(shown.textContent).toBe("Not connected to intransit.example.org: Your organisation's lookup service refused the extension's token. Your IT team can check the token in the lookupService setting.");
+    status.mockResolvedValueOnce(connected);
+    fireEvent.click(within(section()).getByRole('button', { name: 'Test connection' }));
+    expect(await within(section()).findByText(/Connected to Example Org's lookup service/)).toBeTruthy();
+    // A locked service is tested as it is in effect.
+    expect(status.mock.calls).toEqual([[undefined], [undefined]]);
+  });
+
+  it('a person\'s own: tests what was typed before saving, then saves it (no permission needed)', async () => {
+    const status = vi.fn(async () => connected);
+    const { connector } = fakeConnector({ lookupServiceStatus: status });
+    render(<Options connector={connector} />);
+    await ready();
+    const s = within(section());
+    fireEvent.input(s.getByLabelText('Service URL (https://…)'), { target: { value: ' https://intransit.example.org/ ' } });
+    fireEvent.input(s.getByLabelText(/Organisation token/), { target: { value: SERVICE.token } });
+    fireEvent.click(s.getByRole('button', { name: 'Test connection' }));
+    expect(await s.findByText(/Connected to Example Org's lookup service/)).toBeTruthy();
+    expect(status).toHaveBeenCalledWith({ url: 'https://intransit.example.org', token: SERVICE.token });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved. The new settings apply at once.');
+    expect(connector.requestOrigins).not.toHaveBeenCalled();
+    expect(vi.mocked(connector.saveSettings).mock.calls[0]?.[0]).toEqual({ lookupService: { url: 'https://intransit.example.org', token: SERVICE.token } });
+  });
+
+  it('explains a URL that is not https, and a token without a URL; saves nothing', async () => {
+    const { connector } = fakeConnector();
+    render(<Options connector={connector} />);
+    await ready();
+    const s = within(section());
+    fireEvent.input(s.getByLabelText('Service URL (https://…)'), { target: { value: 'http://intransit.example.org' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await s.findByText('“http://intransit.example.org” is not an https:// URL (plain http:// only to localhost or 127.0.0.1, for testing), without ?query or #fragment.')).toBeTruthy();
+    expect(s.getByLabelText('Service URL (https://…)').getAttribute('aria-invalid')).toBe('true');
+    fireEvent.input(s.getByLabelText('Service URL (https://…)'), { target: { value: '' } });
+    fireEvent.input(s.getByLabelText(/Organisation token/), { target: { value: 'has a space' } });
+    fireEvent.click(s.getByRole('button', { name: 'Test connection' }));
+    expect(await s.findByText('Give the service\'s URL, or clear the token.')).toBeTruthy();
+    fireEvent.input(s.getByLabelText('Service URL (https://…)'), { target: { value: 'https://intransit.example.org' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await s.findByText('The token must be at most 256 printable ASCII characters, without spaces.')).toBeTruthy();
+    expect(connector.saveSettings).not.toHaveBeenCalled();
+    expect(connector.lookupServiceStatus).not.toHaveBeenCalled();
   });
 });

@@ -54,6 +54,42 @@ describe('welcome page', () => {
     expect(await screen.findByText(/turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
   });
+
+  it("with the organisation's lookup service: the domains go there, and no permission is asked for", async () => {
+    render(<Welcome connector={connector({}, { managed: { lookupService: { url: 'https://intransit.example.org' } } })} />);
+    expect(await screen.findByText(/The domains go to your organisation's lookup service/)).toBeTruthy();
+    expect(screen.getByText("Your organisation's lookup service reads the policy files, so this permission is not needed.")).toBeTruthy();
+    expect(screen.queryByText(/DNS-over-HTTPS resolver \(Cloudflare/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Allow policy checks' })).toBeNull();
+  });
+});
+
+describe('welcome page: the check before sending', () => {
+  it('offers it in one click, then says it is on', async () => {
+    const fake = fakeConnector();
+    render(<Welcome connector={fake.connector} />);
+    const region = within(await screen.findByRole('region', { name: 'Before you send' }));
+    await waitFor(() => expect(region.getByTestId('send-check-state').textContent).toBe('Check before sending: off — the badge is the only warning.'));
+    fake.setSettings({}, { sendCheck: 'confirm' });
+    fireEvent.click(region.getByRole('button', { name: 'Ask me before sending to recipients whose mail may travel unencrypted' }));
+    await waitFor(() => expect(region.getByTestId('send-check-state').textContent).toBe("Check before sending: asks you first when a recipient's mail may travel unencrypted."));
+    expect(fake.connector.saveSettings).toHaveBeenCalledWith({ sendCheck: 'confirm' }, []);
+    expect(region.queryByRole('button')).toBeNull();
+  });
+
+  it('says what the organisation set, and offers nothing', async () => {
+    render(<Welcome connector={connector({}, { managed: { sendCheck: 'confirm' } })} />);
+    const region = within(await screen.findByRole('region', { name: 'Before you send' }));
+    await waitFor(() => expect(region.getByTestId('send-check-state').getAttribute('data-locked')).toBe('true'));
+    expect(region.queryByRole('button')).toBeNull();
+  });
+
+  it('says when turning it on failed', async () => {
+    render(<Welcome connector={connector({ saveSettings: vi.fn(async () => { throw new Error('QUOTA_BYTES'); }) })} />);
+    const region = within(await screen.findByRole('region', { name: 'Before you send' }));
+    fireEvent.click(await region.findByTestId('send-check-offer'));
+    expect((await region.findByRole('alert')).textContent).toMatch(/could not be saved/);
+  });
 });
 
 describe('welcome page: levels, storage, the permission flow', () => {

@@ -167,6 +167,18 @@ describe('popup in a webmail tab with a compose', () => {
     expect(headings.map((h) => h.textContent)).toEqual(['To ann@example.com and 1 otherwriting now', 'To ann@example.com', 'What this check cannot see'].slice(0, headings.length));
   });
 
+  it('says which check before sending is in force, and whether the organisation set it', async () => {
+    const { connector: own } = sharedFake({ activeTabId: vi.fn(async () => 7), getTabState: vi.fn(async () => gmailTab()) }, { user: { sendCheck: 'confirm' } });
+    const { unmount } = render(<App connector={own} />);
+    expect((await screen.findByTestId('send-check-state')).textContent).toBe("Check before sending: asks you first when a recipient's mail may travel unencrypted.");
+    unmount();
+    const { connector: managed } = sharedFake({ activeTabId: vi.fn(async () => 7), getTabState: vi.fn(async () => gmailTab()) }, { managed: { sendCheck: 'block' } });
+    render(<App connector={managed} />);
+    const state = await screen.findByTestId('send-check-state');
+    expect([state.getAttribute('data-mode'), state.getAttribute('data-locked')]).toEqual(['block', 'true']);
+    expect(state.textContent).toContain('set by your organisation');
+  });
+
   it('links to the options', async () => {
     const { connector } = fakeConnector(gmailTab());
     render(<App connector={connector} />);
@@ -285,5 +297,31 @@ describe('popup and the settings', () => {
     render(<App connector={connector} />);
     expect(await screen.findByText(/Your organisation turned policy-file checks off/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Allow/ })).toBeNull();
+  });
+
+  it("says who checked when the organisation's lookup service did, and nothing about policy checks being off", async () => {
+    const tab = gmailTab({ policyFetchGranted: false, checkedBy: { name: 'Example Org', host: 'intransit.example.org' } });
+    tab.composes[0]!.recipients[0]!.policyNotChecked = true;
+    const { connector } = fakeConnector(tab, {}, { managed: { policyFetch: 'off' } });
+    render(<App connector={connector} />);
+    expect((await screen.findByTestId('checked-by')).textContent).toBe("Checked by Example Org's lookup service");
+    expect(screen.queryByText(/turned policy-file checks off/)).toBeNull();
+  });
+
+  it('names the lookup service by its host when it has no name, also for a check by hand', async () => {
+    const by = { name: null, host: 'intransit.example.org' };
+    const outside: TabStateResponse = { webmail: null, composes: [], assessments: {}, policyFetchGranted: true };
+    const { connector } = fakeConnector(outside, { checkManual: vi.fn(async () => ({ assessments: [assessment('typed.example', 'protected')], checkedBy: by })) });
+    render(<App connector={connector} />);
+    fireEvent.input(await screen.findByLabelText('Email address or domain'), { target: { value: 'typed.example' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check' }));
+    expect((await screen.findByTestId('checked-by')).textContent).toBe('Checked by the lookup service at intransit.example.org');
+  });
+
+  it('says nothing about a lookup service when the browser checked', async () => {
+    const { connector } = fakeConnector(gmailTab());
+    render(<App connector={connector} />);
+    await screen.findByRole('region', { name: COMPOSE });
+    expect(screen.queryByTestId('checked-by')).toBeNull();
   });
 });

@@ -19,9 +19,13 @@ describe('defaults', () => {
       skipDomains: [],
       // Likely encrypted is calm by default (docs/decisions.md "Presentation").
       warnAtOrBelow: 'unverified',
+      // The send-time check is off for a person's own install (docs/decisions.md "Send-time check").
+      sendCheck: 'off',
       senderEnforces: null,
       orgName: null,
       helpUrl: null,
+      // No lookup service: the extension checks from the browser.
+      lookupService: null,
     });
     expect(Object.keys(DEFAULT_SETTINGS)).toEqual([...SETTING_KEYS]);
   });
@@ -120,6 +124,15 @@ describe('one value per key', () => {
     expect(parseSetting('policyCache', 'session')).toMatchObject({ ok: false, error: { code: 'settings.not-allowed' } });
     expect(parseSetting('warnAtOrBelow', 'encrypted')).toEqual({ ok: true, value: 'encrypted' });
     expect(parseSetting('warnAtOrBelow', 'internal')).toMatchObject({ ok: false });
+    for (const mode of ['off', 'confirm', 'block']) expect(parseSetting('sendCheck', mode)).toEqual({ ok: true, value: mode });
+    for (const bad of ['Confirm', 'warn', true, null]) expect(parseSetting('sendCheck', bad)).toMatchObject({ ok: false, error: { code: 'settings.not-allowed' } });
+  });
+
+  it('sendCheck: a managed mode wins and locks; a bad managed mode falls back to the person\'s', () => {
+    expect(mergeSettings({ sendCheck: 'block' }, { sendCheck: 'off' })).toMatchObject({ settings: { sendCheck: 'block' }, sources: { sendCheck: 'managed' } });
+    const fallback = mergeSettings({ sendCheck: 'always' }, { sendCheck: 'confirm' });
+    expect(fallback).toMatchObject({ settings: { sendCheck: 'confirm' }, sources: { sendCheck: 'user' } });
+    expect(fallback.issues.map((i) => i.message)).toEqual(["Ignored managed setting `sendCheck`: 'always' is not one of 'off', 'confirm', 'block'"]);
   });
 
   it('senderEnforces: booleans only; a mechanism left out is not claimed', () => {
@@ -137,6 +150,46 @@ describe('one value per key', () => {
     expect(parseSetting('orgName', 'a\u0000b')).toMatchObject({ ok: false });
     expect(parseSetting('helpUrl', 'https://help.example/intransit')).toEqual({ ok: true, value: 'https://help.example/intransit' });
     expect(parseSetting('helpUrl', 'http://help.example/')).toMatchObject({ ok: false });
+  });
+
+  it('lookupService: an https URL (http only to this machine), an optional token of printable ASCII', () => {
+    expect(parseSetting('lookupService', { url: 'https://intransit.example.org', token: 'org-token-0123456789' }))
+      .toEqual({ ok: true, value: { url: 'https://intransit.example.org', token: 'org-token-0123456789' } });
+    // A path prefix (a proxy publishing the service under one) is kept, without its trailing slash.
+    expect(parseSetting('lookupService', { url: ' https://Intranet.Example.org/intransit/ ' })).toEqual({ ok: true, value: { url: 'https://intranet.example.org/intransit' } });
+    expect(parseSetting('lookupService', { url: 'https://intransit.example.org:8460/' })).toEqual({ ok: true, value: { url: 'https://intransit.example.org:8460' } });
+    // Development: plain http to this machine only.
+    for (const url of ['http://localhost:8460', 'http://127.0.0.1:8460', 'http://[::1]:8460']) {
+      expect(parseSetting('lookupService', { url })).toEqual({ ok: true, value: { url } });
+    }
+    // An empty token is no token (a policy template left blank).
+    expect(parseSetting('lookupService', { url: 'https://intransit.example.org', token: ' ' })).toEqual({ ok: true, value: { url: 'https://intransit.example.org' } });
+    expect(parseSetting('lookupService', null)).toEqual({ ok: true, value: null });
+    for (const url of [
+      'http://intransit.example.org', 'http://10.0.0.5:8460', 'http://127.0.0.2:8460', 'ftp://intransit.example.org', 'https://user:pw@intransit.example.org',
+      'https://intransit.example.org/?x=1', 'https://intransit.example.org/?', 'https://intransit.example.org/#v1', 'intransit.example.org', '', 7,
+    ]) {
+      expect(parseSetting('lookupService', { url }), String(url)).toMatchObject({ ok: false, error: { code: 'settings.invalid-lookup-service' } });
+    }
+    for (const token of ['has space', 'x'.repeat(257), 'naïve-token', 'tab\there', 42]) {
+      const r = parseSetting('lookupService', { url: 'https://intransit.example.org', token });
+      expect(r, String(token)).toMatchObject({ ok: false, error: { code: 'settings.invalid-lookup-token' } });
+      // The token is the organisation's key: a diagnostic never quotes it.
+      if (!r.ok && typeof token === 'string') expect(r.error.message).not.toContain(token);
+    }
+    expect(parseSetting('lookupService', { url: 'https://intransit.example.org', token: 'x'.repeat(256) })).toMatchObject({ ok: true });
+    expect(parseSetting('lookupService', { url: 'https://intransit.example.org', tokens: ['a'] })).toMatchObject({ ok: false, error: { code: 'settings.invalid-lookup-service' } });
+    expect(parseSetting('lookupService', 'https://intransit.example.org')).toMatchObject({ ok: false, error: { code: 'settings.invalid-lookup-service' } });
+    expect(parseSetting('lookupService', [])).toMatchObject({ ok: false });
+  });
+
+  it('lookupService: a managed one locks it; a bad managed one is ignored with a diagnostic (the background then looks nothing up)', () => {
+    const s = mergeSettings({ lookupService: { url: 'https://intransit.example.org', token: 'org-token-0123456789' } }, { lookupService: { url: 'https://mine.example' } });
+    expect(s.settings.lookupService).toEqual({ url: 'https://intransit.example.org', token: 'org-token-0123456789' });
+    expect(isLocked(s, 'lookupService')).toBe(true);
+    const bad = mergeSettings({ lookupService: { url: 'http://intransit.example.org' } }, {});
+    expect(bad.settings.lookupService).toBeNull();
+    expect(bad.issues).toMatchObject([{ source: 'managed', key: 'lookupService', code: 'settings.invalid-lookup-service' }]);
   });
 
   it('caps quoted values so a huge policy cannot flood the page', () => {

@@ -5,9 +5,9 @@
 // open, let requests in flight finish for up to 10 s, then close Redis and the DoH sessions.
 // SIGHUP: reload the tokens file (rotation without a restart); a bad file keeps the old tokens.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createMemoryPolicyCache } from '../core/index.ts';
 import { createApp, type ServiceState } from './app.ts';
@@ -27,6 +27,8 @@ import { createTokenCheck, parseTokens, type TokenCheck } from './tokens.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
+/** During shutdown, how often the service looks whether the last request has finished. */
+const IDLE_SWEEP_MS = 50;
 
 export interface ServiceOverrides {
   /** Trust anchors for DoH and policy fetches (tests); default Node's store + NODE_EXTRA_CA_CERTS. */
@@ -141,6 +143,19 @@ export async function startService(config: Config, overrides: ServiceOverrides =
     : createAdaptorServer({ fetch: app.fetch, createServer: createHttpServer })) as Server;
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  // Every TCP connection and every response not yet finished, so a shutdown can drop the
+  // connections that carry nothing: Node's closeIdleConnections() does not see a connection on
+  // which no request has arrived yet (a browser's preconnect), and server.close() waits for it.
+  const sockets = new Set<Socket>();
+  let openResponses = 0;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    openResponses++;
+    res.once('close', () => openResponses--);
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -180,7 +195,15 @@ export async function startService(config: Config, overrides: ServiceOverrides =
         state.shuttingDown = true;
         logger.info('shutting-down', { inFlight: state.inFlight });
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        // Requests in flight finish (up to the grace); once none is left, no connection carries
+        // anything worth waiting for: close them all instead of waiting for the clients to.
+        const dropWhenQuiet = (): void => {
+          if (openResponses > 0) return;
+          server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
+        };
+        dropWhenQuiet();
+        const sweep = setInterval(dropWhenQuiet, IDLE_SWEEP_MS);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const grace = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS);
@@ -190,6 +213,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
           server.closeAllConnections();
         }
         clearTimeout(timer);
+        clearInterval(sweep);
         closeResolver();
         await redis?.close();
         logger.info('stopped');

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,6 +235,24 @@ describe('two instances, one Redis', () => {
       expect(await ready(instance)).toEqual({ status: 'degraded', cache: 'redis' });
     }
     expect(a.logs.some((l) => l.event === 'redis-down')).toBe(true);
+  });
+
+  it('SIGTERM with idle connections open (a keep-alive one after a request, a preconnect that never sent one): exits at once, not after the grace', async () => {
+    const instance = await startInstance([]);
+    const { port, hostname } = new URL(instance.url);
+    const keptAlive = connect(Number(port), hostname);
+    keptAlive.on('error', () => undefined);
+    keptAlive.write(`GET /v1/health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+    await once(keptAlive, 'data');
+    const preconnected = connect(Number(port), hostname);
+    preconnected.on('error', () => undefined);
+    await once(preconnected, 'connect');
+    const started = performance.now();
+    instance.child.kill('SIGTERM');
+    expect(await instance.exited).toBe(0);
+    // Before the fix the preconnected socket held the process for the whole 10 s grace.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(instance.logs.map((l) => l.event)).not.toContain('shutdown-forced');
   });
 
   it('SIGTERM: a request in flight finishes, the port closes, the process exits 0', async () => {

@@ -4,19 +4,16 @@
 // needs root, as CI has). The test build runs the Gmail-like app; the test asserts what a person
 // sees: the dialog without "Send anyway" and with the organisation's help link, the popup and the
 // options page saying the mode is set by the organisation. Screenshots go to /work/screens/.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startWorld } from '../support/world.ts';
 import {
-  CHROME_TEST_BUILD, GMAIL_APP_DIR, openGmail, openPopup, readInlineBadge, readSendDialog, requireBuild, sentLog, typeRecipient,
-  type GmailPage, type Harness,
+  CHROME_TEST_BUILD, GMAIL_APP_DIR, installChromiumPolicy, openGmail, openPopup, readInlineBadge, readSendDialog, requireBuild, sentLog,
+  typeRecipient, type GmailPage, type Harness,
 } from './helpers.ts';
 
-const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = join(POLICY_DIR, 'intransit-e2e-send-check-policy.json');
 const EXTENSION_ID = readFileSync('keys/EXTENSION_ID.txt', 'utf8').trim();
 /** 127.0.0.102: this suite's own address (the send-check range is 100–109). */
 const LOOPBACK = 102;
@@ -25,31 +22,16 @@ const POLL = { timeout: 15_000, interval: 100 };
 
 const MANAGED = { sendCheck: 'block', orgName: 'Example Org', helpUrl: 'https://help.example.org/intransit' };
 
-const createdDirs: string[] = [];
-function removePolicy(): void {
-  rmSync(POLICY_FILE, { force: true });
-  rmSync(`${POLICY_FILE}.tmp`, { force: true });
-  for (const dir of createdDirs.reverse()) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // not empty (someone else's policy) or already gone: leave it
-    }
-  }
-}
+/** Removes the policy file again (set once it is written). */
+let removePolicy: () => void = () => {};
 
 let h: Harness;
 let gmail: GmailPage;
 
 beforeAll(async () => {
-  if (process.getuid?.() !== 0) throw new Error('send-check managed e2e: writing /etc/chromium/policies/managed needs root (CI runs as root).');
   requireBuild(CHROME_TEST_BUILD);
   mkdirSync(SCREENS, { recursive: true });
-  for (let dir = POLICY_DIR; !existsSync(dir); dir = dirname(dir)) createdDirs.unshift(dir);
-  mkdirSync(POLICY_DIR, { recursive: true });
-  // Atomic (rename): Chromium must never read half a file; the temporary name is not *.json.
-  writeFileSync(`${POLICY_FILE}.tmp`, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: MANAGED } } }, null, 2));
-  renameSync(`${POLICY_FILE}.tmp`, POLICY_FILE);
+  removePolicy = installChromiumPolicy('intransit-e2e-send-check', EXTENSION_ID, MANAGED);
   try {
     const world = await startWorld({ loopback: LOOPBACK });
     world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });

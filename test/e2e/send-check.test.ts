@@ -243,7 +243,12 @@ describe('Yahoo Mail (test app) in real Chromium', () => {
     await badgeShows(yahoo, '2', 'protected');
   });
 
-  it('holds a click on Send; "Back to editing" with the mouse sends nothing', async () => {
+  it('holds Space on the Send button (a native button: no click follows), and a click on Send; "Back to editing" with the mouse sends nothing', async () => {
+    await yahoo.page.getByTestId('send-1').focus();
+    await yahoo.page.keyboard.press(' ');
+    expect(await readSendDialog(yahoo)).toMatchObject({ title: CONFIRM_TITLE, focused: 'Back to editing' });
+    expect(await sentLog(yahoo.page)).toEqual([]);
+    await yahoo.page.keyboard.press('Escape');
     await yahoo.page.getByTestId('send-1').click();
     expect(await readSendDialog(yahoo)).toMatchObject({ title: CONFIRM_TITLE, rows: [expect.stringContaining('sam@plain.test — No protection published')] });
     await clickSendDialogButton(yahoo, 'Back to editing');

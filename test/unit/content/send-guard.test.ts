@@ -215,11 +215,18 @@ describe.each(APPS.map((a) => [a.name, a] as const))('%s', (_name, appCase) => {
     expect(app.sent().map((s) => [s.compose, s.via])).toEqual([['1', 'click']]);
   });
 
-  it('holds Enter on the Send control itself', () => {
+  it('holds Enter and Space on the Send control itself', () => {
     answer({ 'ann@plain.test': 'unknown', 'bob@enforce.test': 'protected' });
     expect(key(c.send('1'), 'Enter').defaultPrevented).toBe(true);
     expect(app.sent()).toEqual([]);
     expect(dialog()!.rows[0]).toContain('Could not check');
+    dialog()!.back.click();
+    expect(key(c.send('1'), ' ').defaultPrevented).toBe(true);
+    expect(app.sent()).toEqual([]);
+    expect(dialog()).not.toBeNull();
+    // Another activation of Send while the dialog is open is swallowed (no second dialog, no send).
+    expect(click(c.send('1')).defaultPrevented).toBe(true);
+    expect(app.sent()).toEqual([]);
   });
 
   it('lets a send through at once when every recipient is above the threshold (the listener does nothing)', () => {

@@ -1,7 +1,6 @@
 // The public API of the assessment engine. The extension, the CLI and outside checks call these
 // names; everything else in src/core is internal.
 export { assessDomain, assessAddresses, sharingResolver, type AssessDeps } from './assess.ts';
-export { createAssessor, type Assessor, type AssessorOptions } from './assessor.ts';
 export { LEVEL_ORDER, levelRank, worstLevel, isAtOrBelow } from './levels.ts';
 
 export { parseMtaStsRecords } from './mta-sts/record.ts';

@@ -137,6 +137,11 @@ interface ZoneIndex {
 
 const indexes = new WeakMap<Zone, ZoneIndex>();
 
+/** Drops what was indexed of `zone`: callers that change a zone in place call this before using it again. */
+export function zoneChanged(zone: Zone): void {
+  indexes.delete(zone);
+}
+
 function indexOf(zone: Zone): ZoneIndex {
   let index = indexes.get(zone);
   if (index) return index;

@@ -1,6 +1,6 @@
 // Domain -> Assessment, through src/core, with the hot cache in front and one shared promise per
 // domain in flight: concurrent requests for one domain share one promise (docs/architecture.md).
-import type { AssessDeps, Assessment, Reason, SenderCapabilities } from '../core/index.ts';
+import { notCheckedAssessment, type AssessDeps, type Assessment, type Reason, type SenderCapabilities } from '../core/index.ts';
 import type { AssessmentCache } from './assessment-cache.ts';
 import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
@@ -30,25 +30,9 @@ export function cacheKey(domain: string, sender: SenderCapabilities | undefined)
 
 /** A defined result when the engine itself throws (it should not): "could not check". */
 export function crashAssessment(domain: string, error: unknown, now: number): Assessment {
-  return notCheckedAssessment(domain, { code: 'extension.engine-error', message: t('bg_engine_error', [String(error).slice(0, 200)]), severity: 'error' }, now);
+  return notCheckedAssessment(domain, { code: 'extension.engine-error', message: t('bg_engine_error', [String(error).slice(0, 200)]), severity: 'error' }, now, CRASH_TTL_MS);
 }
 
-/** "Could not check" with the reason why no lookup was made (or the engine failed). Kept briefly. */
-export function notCheckedAssessment(domain: string, reason: Reason, now: number): Assessment {
-  return {
-    domain,
-    level: 'unknown',
-    reasons: [reason],
-    evidence: {
-      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
-      mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
-      dane: { mxSecure: false, hosts: [] },
-      tlsRpt: { record: 'lookup-failed', rua: [] },
-    },
-    checkedAt: now,
-    expiresAt: now + CRASH_TTL_MS,
-  };
-}
 
 /**
  * `D`: what an assessment needs besides the sender — the engine's deps (resolver, fetch, …), or
@@ -87,7 +71,7 @@ export function createAssessmentService<D extends object = Omit<AssessDeps, 'sen
         let result: Assessment;
         try {
           const refusal = (await options.refuse?.()) ?? null;
-          if (refusal !== null) result = notCheckedAssessment(domain, refusal, now());
+          if (refusal !== null) result = notCheckedAssessment(domain, refusal, now(), CRASH_TTL_MS);
           else {
             const deps: D & { sender?: SenderCapabilities } = { ...(await options.deps()), ...(sender ? { sender } : {}) };
             result = await assess(domain, deps);

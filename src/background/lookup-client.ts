@@ -17,7 +17,7 @@
 //
 // Plugs into createAssessmentService (assessment-service.ts), which keeps the session cache,
 // the in-flight sharing, "check again" and the forget semantics.
-import type { Assessment, FetchLike, Reason, SenderCapabilities } from '../core/index.ts';
+import { notCheckedAssessment, type Assessment, type FetchLike, type Reason, type SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
 import {
   CLIENT_HEADER, infoSchema, LOOKUP_API, MAX_BODY_BYTES, MAX_DOMAINS, PATHS, parseAssessResponse, problemSchema, type ServiceAssessment,
@@ -95,19 +95,7 @@ const byteLength = (text: string): number => encoder.encode(text).length;
 
 /** `unknown` with the reason no verdict came from the service, kept `ttlS` seconds. */
 export function serviceFailureAssessment(domain: string, reason: Reason, now: number, ttlS = FAILURE_TTL_S): Assessment {
-  return {
-    domain,
-    level: 'unknown',
-    reasons: [reason],
-    evidence: {
-      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
-      mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
-      dane: { mxSecure: false, hosts: [] },
-      tlsRpt: { record: 'lookup-failed', rua: [] },
-    },
-    checkedAt: now,
-    expiresAt: now + ttlS * 1000,
-  };
+  return notCheckedAssessment(domain, reason, now, ttlS * 1000);
 }
 
 const reason = (code: string, message: string): Reason => ({ code, message, severity: 'error' });

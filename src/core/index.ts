@@ -1,6 +1,7 @@
 // The public API of the assessment engine. The extension, the CLI and outside checks call these
 // names; everything else in src/core is internal.
 export { assessDomain, assessAddresses, sharingResolver, type AssessDeps } from './assess.ts';
+export { notCheckedAssessment } from './verdict.ts';
 export { LEVEL_ORDER, levelRank, worstLevel, isAtOrBelow } from './levels.ts';
 
 export { parseMtaStsRecords } from './mta-sts/record.ts';

@@ -50,23 +50,30 @@ type MechanismOutcome =
 
 const reason = (severity: Reason['severity'], code: string, message: string): Reason => ({ code, message, severity });
 
-const EMPTY_EVIDENCE = (status: DnsClass): Evidence => ({
-  mx: { status, hosts: [], implicit: false, nullMx: false },
-  mtaSts: { record: 'absent', policy: 'not-applicable', warnings: [] },
-  dane: { mxSecure: false, hosts: [] },
-  tlsRpt: { record: 'absent', rua: [] },
-});
+/**
+ * "Could not check": `unknown` with one reason, for a domain where nothing was looked up or no
+ * usable answer came back (an unusable input, a refusal, an unreachable lookup service). Its
+ * evidence claims nothing was found absent: a failure is never read as "nothing published".
+ */
+export function notCheckedAssessment(domain: string, why: Reason, now: number, ttlMs: number): Assessment {
+  return {
+    domain: String(domain).slice(0, 320),
+    level: 'unknown',
+    reasons: [why],
+    evidence: {
+      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
+      mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
+      dane: { mxSecure: false, hosts: [] },
+      tlsRpt: { record: 'lookup-failed', rua: [] },
+    },
+    checkedAt: now,
+    expiresAt: now + ttlMs,
+  };
+}
 
 /** An input that cannot be assessed at all (malformed, address literal, invalid domain). */
 export function unassessable(input: string, error: Diagnostic, now: number): Assessment {
-  return {
-    domain: String(input).slice(0, 320),
-    level: 'unknown',
-    reasons: [reason('error', error.code, error.message)],
-    evidence: EMPTY_EVIDENCE('error'),
-    checkedAt: now,
-    expiresAt: now + MAX_CACHE_MS,
-  };
+  return notCheckedAssessment(input, reason('error', error.code, error.message), now, MAX_CACHE_MS);
 }
 
 /** The hosts each mechanism must cover, decided once from the MX and DANE evidence. */

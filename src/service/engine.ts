@@ -3,7 +3,7 @@
 // - refused names (names.ts) are answered without any lookup;
 // - the assessment cache (caches.ts), memory then Redis, keyed by sender and domain;
 // - one promise per key in flight in this instance, shared by concurrent requests.
-import { assessDomain, normalizeDomain, type AssessDeps, type Assessment, type SenderCapabilities } from '../core/index.ts';
+import { assessDomain, normalizeDomain, notCheckedAssessment, type AssessDeps, type Assessment, type SenderCapabilities } from '../core/index.ts';
 import type { ServiceAssessment } from '../shared/lookup-api.ts';
 import { assessmentKey, type AssessmentCache } from './caches.ts';
 import type { NamePolicy } from './names.ts';
@@ -39,28 +39,12 @@ export function refusedAssessment(domain: string, why: 'special-use' | 'refused-
   const message = why === 'special-use'
     ? `${domain} is a special-use name (RFC 6761) that is not looked up in the public DNS; the lookup service does not check it.`
     : `The lookup service is configured not to look up ${domain} (one of the organisation's own zones).`;
-  return {
-    domain,
-    level: 'unknown',
-    reasons: [{ code: 'service.refused-domain', message, severity: 'error' }],
-    evidence: {
-      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
-      mtaSts: { record: 'absent', policy: 'not-applicable', warnings: [] },
-      dane: { mxSecure: false, hosts: [] },
-      tlsRpt: { record: 'absent', rua: [] },
-    },
-    checkedAt: now,
-    expiresAt: now + REFUSED_TTL_MS,
-  };
+  return notCheckedAssessment(domain, { code: 'service.refused-domain', message, severity: 'error' }, now, REFUSED_TTL_MS);
 }
 
 /** The engine never throws (src/core); if it ever does, the domain is `unknown`, briefly. */
 function engineError(domain: string, error: unknown, now: number): Assessment {
-  const assessment = refusedAssessment(domain, 'special-use', now);
-  assessment.reasons = [{ code: 'service.engine-error', message: `The check failed inside the lookup service (${String(error).slice(0, 120)}).`, severity: 'error' }];
-  assessment.evidence.mtaSts.record = 'lookup-failed';
-  assessment.expiresAt = now + 30_000;
-  return assessment;
+  return notCheckedAssessment(domain, { code: 'service.engine-error', message: `The check failed inside the lookup service (${String(error).slice(0, 120)}).`, severity: 'error' }, now, 30_000);
 }
 
 export function createServiceEngine(options: ServiceEngineOptions): ServiceEngine {

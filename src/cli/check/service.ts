@@ -4,7 +4,7 @@
 // validated against the shared schema (src/shared/lookup-api.ts). A service that cannot be
 // reached, refuses the request or answers nonsense gives `unknown` for every target (exit 3),
 // with the reason on standard error: never a silent fallback to checking directly.
-import { assessAddresses, domainOfAddressOrDomain, SENDERS, type Assessment, type Reason, type Resolver } from '../../core/index.ts';
+import { assessAddresses, domainOfAddressOrDomain, notCheckedAssessment, SENDERS, type Assessment, type Resolver } from '../../core/index.ts';
 import { CLIENT_HEADER, PATHS, parseAssessResponse, problemSchema } from '../../shared/lookup-api.ts';
 import * as v from 'valibot';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
@@ -55,7 +55,7 @@ export async function checkThroughService(options: CheckOptions, io: Io): Promis
     } else {
       io.err(`intransit: ${escapeForTerminal(answer.problem)}`);
       const now = Date.now();
-      remote = domains.map((domain) => unknown(domain, { code: answer.code, severity: 'error', message: `The lookup service could not answer: ${answer.problem}.` }, now));
+      remote = domains.map((domain) => notCheckedAssessment(domain, { code: answer.code, severity: 'error', message: `The lookup service could not answer: ${answer.problem}.` }, now, 0));
     }
   }
   const assessments = slots.map((slot) => (slot.kind === 'local' ? slot.assessment : (remote[slot.index] as Assessment)));
@@ -99,18 +99,3 @@ async function ask(service: string, domains: string[], options: CheckOptions): P
   return { ok: true, results: parsed.value.results };
 }
 
-function unknown(domain: string, reason: Reason, now: number): Assessment {
-  return {
-    domain,
-    level: 'unknown',
-    reasons: [reason],
-    evidence: {
-      mx: { status: 'error', hosts: [], implicit: false, nullMx: false },
-      mtaSts: { record: 'lookup-failed', policy: 'not-applicable', warnings: [] },
-      dane: { mxSecure: false, hosts: [] },
-      tlsRpt: { record: 'lookup-failed', rua: [] },
-    },
-    checkedAt: now,
-    expiresAt: now,
-  };
-}

@@ -26,6 +26,7 @@ import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, Incomi
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
 import { ipFamily } from './ip-literal.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
@@ -89,29 +90,12 @@ export class BytesTimeoutError extends Error {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** RST_STREAM error code CANCEL (RFC 9113 s7). */
 const NGHTTP2_CANCEL = 0x8;
 /** RST_STREAM REFUSED_STREAM (RFC 9113 s7): the server did not process the request (s8.7). */
 const NGHTTP2_REFUSED_STREAM = 0x7;
 /** Times one request is sent again after REFUSED_STREAM. */
 const MAX_REFUSED_RETRIES = 3;
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-function fetchFailed(message: string, cause?: unknown): TypeError {
-  // Like fetch: network-level failures (DNS, TCP, TLS, protocol, redirect refused) are TypeErrors.
-  return new TypeError(message, cause === undefined ? undefined : { cause });
-}
-
-function requestBody(body: RequestInit['body']): Uint8Array | string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  throw new TypeError('http2-fetch: only string, Uint8Array and ArrayBuffer bodies are supported');
-}
 
 function responseHeaders(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
@@ -126,49 +110,6 @@ function responseHeaders(raw: IncomingHttpHeaders): Headers {
     }
   }
   return headers;
-}
-
-interface BodyStream {
-  stream: ReadableStream<Uint8Array>;
-  fail(reason: unknown): void;
-}
-
-/** The response DATA of one HTTP/2 stream as a pull-based ReadableStream. */
-function bodyStream(h2: ClientHttp2Stream): BodyStream {
-  let settled = false;
-  let fail: (reason: unknown) => void = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      fail = (reason) => {
-        if (settled) return;
-        settled = true;
-        controller.error(reason);
-      };
-      h2.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) h2.pause();
-      });
-      h2.once('end', () => {
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      h2.on('error', (error) => fail(fetchFailed('response body failed', error)));
-      // 'close' without 'end': the stream was reset or the session died mid-body. (The error
-      // is built only then: an Error with its stack on every close costs real CPU per query.)
-      h2.once('close', () => { if (!settled) fail(fetchFailed('stream closed before the body was complete')); });
-      h2.pause();
-    },
-    pull() {
-      h2.resume();
-    },
-    cancel() {
-      settled = true;
-      h2.close(NGHTTP2_CANCEL);
-    },
-  }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
-  return { stream, fail: (reason) => fail(reason) };
 }
 
 type Connection = { kind: 'h2'; session: ClientHttp2Session } | { kind: 'http1' };
@@ -358,7 +299,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     }
     if (url.protocol !== 'https:') throw fetchFailed(`only https: URLs are supported: ${url.protocol}`);
     const method = (init.method ?? 'GET').toUpperCase();
-    const payload = requestBody(init.body);
+    const payload = requestBody(init.body, 'http2-fetch');
     const redirectMode = init.redirect ?? 'follow';
 
     let conn: Connection;
@@ -451,7 +392,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
           return;
         }
         const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
-        responseBody = nullBody ? null : bodyStream(h2);
+        responseBody = nullBody ? null : bodyStream({ readable: h2, complete: () => false, cutMessage: 'stream closed before the body was complete', release: () => h2.close(NGHTTP2_CANCEL) });
         if (nullBody) h2.resume();
         done = true;
         const response = new Response(responseBody?.stream ?? null, { status, headers: responseHeaders(raw) });

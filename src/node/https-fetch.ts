@@ -12,10 +12,11 @@
 // Redirects are never followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"):
 // redirect 'manual' returns the 3xx response, anything else rejects.
 import { Agent, request, type RequestOptions } from 'node:https';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
+import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface NodeHttpsFetchOptions {
@@ -43,16 +44,6 @@ export type NodeHttpsFetch = FetchLike & {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-function fetchFailed(message: string, cause?: unknown): TypeError {
-  // Like fetch: network-level failures (DNS, TCP, TLS, redirect refused) reject with TypeError.
-  return new TypeError(message, cause === undefined ? undefined : { cause });
-}
 
 function headersFrom(raw: string[]): Headers {
   const headers = new Headers();
@@ -64,56 +55,6 @@ function headersFrom(raw: string[]): Headers {
     }
   }
   return headers;
-}
-
-function requestBody(body: RequestInit['body']): Uint8Array | string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  throw new TypeError('node-https-fetch: only string, Uint8Array and ArrayBuffer bodies are supported');
-}
-
-interface BodyStream {
-  stream: ReadableStream<Uint8Array>;
-  /** Errors the stream with `reason` (an abort while the body is being read). */
-  fail(reason: unknown): void;
-}
-
-/** Streams an IncomingMessage as a pull-based ReadableStream (pauses the socket when full). */
-function bodyStream(res: IncomingMessage, destroy: () => void): BodyStream {
-  let settled = false;
-  let fail: (reason: unknown) => void = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      fail = (reason) => {
-        if (settled) return;
-        settled = true;
-        controller.error(reason);
-      };
-      res.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) res.pause();
-      });
-      res.once('end', () => {
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      res.on('error', (error) => fail(fetchFailed('response body failed', error)));
-      // 'close' without 'end': the connection died mid-body.
-      res.once('close', () => { if (!res.complete) fail(fetchFailed('connection closed before the body was complete')); });
-      res.pause();
-    },
-    pull() {
-      res.resume();
-    },
-    cancel() {
-      settled = true;
-      destroy();
-    },
-  }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }));
-  return { stream, fail: (reason) => fail(reason) };
 }
 
 /** Creates a FetchLike that speaks HTTPS through node:https. */
@@ -142,7 +83,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
     if (url.protocol !== 'https:') throw fetchFailed(`only https: URLs are supported: ${url.protocol}`);
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     const method = (init.method ?? 'GET').toUpperCase();
-    const payload = requestBody(init.body);
+    const payload = requestBody(init.body, 'node-https-fetch');
     const redirectMode = init.redirect ?? 'follow';
 
     let address = hostname;
@@ -279,7 +220,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
           return;
         }
         const nullBody = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
-        responseBody = nullBody ? null : bodyStream(res, () => req.destroy());
+        responseBody = nullBody ? null : bodyStream({ readable: res, complete: () => res.complete, cutMessage: 'connection closed before the body was complete', release: () => req.destroy() });
         if (nullBody) res.resume();
         // The abort listener stays until the body is finished, so abort also stops a download.
         res.once('close', cleanup);

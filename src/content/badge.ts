@@ -53,6 +53,7 @@ button[aria-expanded="true"] .caret{transform:rotate(90deg)}
 .panel{position:absolute;left:0;right:0;top:${BAR_HEIGHT_PX + 2}px;max-height:${PANEL_MAX_PX}px;overflow:auto;box-sizing:border-box;background:var(--panel-bg);color:var(--panel-fg);border:1px solid var(--rule);border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.25);padding:6px 8px;white-space:normal;z-index:10}
 .panel[data-side="above"]{top:auto;bottom:${BAR_HEIGHT_PX + 2}px}
 .advice{margin:0 0 6px;font-weight:600}
+.help{margin:0 0 6px}.help[hidden]{display:none}.help a{color:var(--link)}
 ul{list-style:none;margin:0;padding:0}
 li{padding:3px 0;border-bottom:1px solid var(--rule)}
 li:last-child{border-bottom:none}
@@ -161,8 +162,14 @@ export function createBadge(doc: Document): Badge {
   panel.id = 'intransit-details';
   panel.hidden = true;
   const advice = el(doc, 'p', 'advice');
+  // The organisation's help page (setting helpUrl, https only: checked at the message boundary).
+  const helpRow = el(doc, 'p', 'help');
+  const help = el(doc, 'a');
+  help.target = '_blank';
+  help.rel = 'noopener noreferrer';
+  helpRow.append(help);
   const list = el(doc, 'ul');
-  panel.append(advice, list, el(doc, 'p', 'caveat', t('content_details_caveat')));
+  panel.append(advice, helpRow, list, el(doc, 'p', 'caveat', t('content_details_caveat')));
   root.append(bar, panel);
   shadow.append(style, root);
   // Gmail handles keys at compose level (InboxSDK blockAndReemitKeyboardEvents): keep ours in.
@@ -224,6 +231,12 @@ export function createBadge(doc: Document): Badge {
     const advise = v !== null && level !== null && level !== 'checking' && (isProblem(v.summary) || level === 'encrypted');
     advice.textContent = advise && level !== null ? levelAdvice(level) : '';
     advice.hidden = !advise;
+    const config = v?.sendCheck ?? null;
+    helpRow.hidden = !advise || config === null || config.helpUrl === null;
+    if (!helpRow.hidden && config !== null && config.helpUrl !== null) {
+      help.href = config.helpUrl;
+      help.textContent = config.orgName !== null ? t('org_help_link_named', [config.orgName]) : t('org_help_link');
+    }
 
     const rows: HTMLElement[] = [];
     const sorted = byRank(v?.recipients ?? [], (r) => r.level);

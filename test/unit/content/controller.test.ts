@@ -169,6 +169,29 @@ describe('inline badge', () => {
     expect(panel.hidden).toBe(true);
   });
 
+  it("links the organisation's help page under the advice, only when it is set and there is advice", () => {
+    const badge = cs.badge('gmail:101')!;
+    const help = (): HTMLElement => badge.shadow.querySelector<HTMLElement>('.help')!;
+    const sendCheck = { mode: 'off', warnAtOrBelow: 'unverified', orgName: 'Example Corp', helpUrl: 'https://help.example/mail' } as const;
+    transport.deliver({ ...verdicts(), sendCheck });
+    badge.shadow.querySelector<HTMLButtonElement>('button.toggle')!.click();
+    expect(help().hidden).toBe(false);
+    const link = help().querySelector('a')!;
+    expect(link.getAttribute('href')).toBe('https://help.example/mail');
+    expect(link.textContent).toContain('Example Corp');
+    expect(link.rel).toBe('noopener noreferrer');
+    // No help page set: no link.
+    transport.deliver({ ...verdicts(), sendCheck: { ...sendCheck, helpUrl: null } });
+    expect(help().hidden).toBe(true);
+    // Calm (all protected): no advice, no link.
+    const calm = verdicts();
+    transport.deliver({ ...calm, sendCheck, summary: { ...calm.summary, level: 'protected', notProtected: 0, atLevel: 3, culprit: null, warned: false },
+      recipients: calm.recipients.map((r) => ({ ...r, level: 'protected' })) });
+    expect(help().hidden).toBe(true);
+    // A non-https help page never reaches the badge (refused at the message boundary).
+    expect(parseBgToCs({ ...verdicts(), sendCheck: { ...sendCheck, helpUrl: 'javascript:alert(1)' } })).toBeNull();
+  });
+
   it('draws the "Details" caret apart from the underlined word', () => {
     const button = cs.badge('gmail:101')!.shadow.querySelector<HTMLButtonElement>('button.toggle')!;
     const caret = button.querySelector<HTMLElement>('.caret')!;

@@ -14,6 +14,7 @@ import { levelAdvice, levelGlyph, levelMeaning, levelName } from '../shared/leve
 import { byRank, type Tone } from '../shared/level-table.ts';
 import { MAX_RECIPIENTS } from '../shared/limits.ts';
 import type { BadgeAnchor } from './adapter.ts';
+import { createOrgHelp } from './org-help.ts';
 import { OWN_ATTR } from './own.ts';
 
 const MAX_DETAIL_ROWS = 100;
@@ -29,15 +30,15 @@ const PANEL_MIN_PX = 96;
 const STYLE = `
 :host{all:initial;display:block;position:relative;height:${BAR_HEIGHT_PX}px;contain:layout style;z-index:2}
 .badge{--bg:#f1f3f4;--fg:#3c4043;--muted:#5f6368;--link:#0b57d0;--panel-bg:#fff;--panel-fg:#202124;--rule:#e3e5e8;--focus:#0b57d0;position:relative;font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
-.badge[data-theme="dark"]{--bg:#303134;--fg:#e8eaed;--muted:#bdc1c6;--link:#8ab4f8;--panel-bg:#202124;--panel-fg:#e8eaed;--rule:#3c4043;--focus:#8ab4f8}
-.badge[data-tone="good"]{--bg:#e6f4ea;--fg:#0d652d}
-.badge[data-tone="calm"]{--bg:#e4ecf5;--fg:#2f3f52}
-.badge[data-tone="caution"]{--bg:#fef7e0;--fg:#7a4f01}
-.badge[data-tone="danger"]{--bg:#fce8e6;--fg:#a50e0e}
-.badge[data-theme="dark"][data-tone="good"]{--bg:#0f3d1f;--fg:#a8dab5}
-.badge[data-theme="dark"][data-tone="calm"]{--bg:#2a3441;--fg:#c9d6e3}
-.badge[data-theme="dark"][data-tone="caution"]{--bg:#43300a;--fg:#fdd663}
-.badge[data-theme="dark"][data-tone="danger"]{--bg:#4a1714;--fg:#f6aea9}
+[data-theme=dark]{--bg:#303134;--fg:#e8eaed;--muted:#bdc1c6;--link:#8ab4f8;--panel-bg:#202124;--panel-fg:#e8eaed;--rule:#3c4043;--focus:#8ab4f8}
+[data-tone=good]{--bg:#e6f4ea;--fg:#0d652d}
+[data-tone=calm]{--bg:#e4ecf5;--fg:#2f3f52}
+[data-tone=caution]{--bg:#fef7e0;--fg:#7a4f01}
+[data-tone=danger]{--bg:#fce8e6;--fg:#a50e0e}
+[data-theme=dark][data-tone=good]{--bg:#0f3d1f;--fg:#a8dab5}
+[data-theme=dark][data-tone=calm]{--bg:#2a3441;--fg:#c9d6e3}
+[data-theme=dark][data-tone=caution]{--bg:#43300a;--fg:#fdd663}
+[data-theme=dark][data-tone=danger]{--bg:#4a1714;--fg:#f6aea9}
 .bar{display:flex;align-items:center;gap:6px;height:${BAR_HEIGHT_PX}px;box-sizing:border-box;padding:0 4px 0 8px;overflow:hidden;white-space:nowrap;background:var(--bg);color:var(--fg);border-radius:4px}
 .status{flex:1 1 auto;min-width:0;overflow:hidden;text-overflow:ellipsis}
 .glyph{display:inline-block;min-width:1.2em;text-align:center;font-weight:bold}
@@ -49,11 +50,10 @@ button .label{text-decoration:underline;text-underline-offset:2px}
 .caret{display:inline-block;width:1em;text-align:center;text-decoration:none}
 button[aria-expanded="true"] .caret{transform:rotate(90deg)}
 @media (prefers-reduced-motion:no-preference){.caret{transition:transform .1s}}
-.allow[hidden],.panel[hidden]{display:none}
+[hidden]{display:none}
 .panel{position:absolute;left:0;right:0;top:${BAR_HEIGHT_PX + 2}px;max-height:${PANEL_MAX_PX}px;overflow:auto;box-sizing:border-box;background:var(--panel-bg);color:var(--panel-fg);border:1px solid var(--rule);border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.25);padding:6px 8px;white-space:normal;z-index:10}
-.panel[data-side="above"]{top:auto;bottom:${BAR_HEIGHT_PX + 2}px}
-.advice{margin:0 0 6px;font-weight:600}
-.help{margin:0 0 6px}.help[hidden]{display:none}.help a{color:var(--link)}
+[data-side=above]{top:auto;bottom:${BAR_HEIGHT_PX + 2}px}
+.advice,.help{margin:0 0 6px}.advice{font-weight:600}a{color:var(--link)}
 ul{list-style:none;margin:0;padding:0}
 li{padding:3px 0;border-bottom:1px solid var(--rule)}
 li:last-child{border-bottom:none}
@@ -162,14 +162,10 @@ export function createBadge(doc: Document): Badge {
   panel.id = 'intransit-details';
   panel.hidden = true;
   const advice = el(doc, 'p', 'advice');
-  // The organisation's help page (setting helpUrl, https only: checked at the message boundary).
-  const helpRow = el(doc, 'p', 'help');
-  const help = el(doc, 'a');
-  help.target = '_blank';
-  help.rel = 'noopener noreferrer';
-  helpRow.append(help);
+  const help = createOrgHelp(doc);
+  help.row.className = 'help';
   const list = el(doc, 'ul');
-  panel.append(advice, helpRow, list, el(doc, 'p', 'caveat', t('content_details_caveat')));
+  panel.append(advice, help.row, list, el(doc, 'p', 'caveat', t('content_details_caveat')));
   root.append(bar, panel);
   shadow.append(style, root);
   // Gmail handles keys at compose level (InboxSDK blockAndReemitKeyboardEvents): keep ours in.
@@ -231,12 +227,7 @@ export function createBadge(doc: Document): Badge {
     const advise = v !== null && level !== null && level !== 'checking' && (isProblem(v.summary) || level === 'encrypted');
     advice.textContent = advise && level !== null ? levelAdvice(level) : '';
     advice.hidden = !advise;
-    const config = v?.sendCheck ?? null;
-    helpRow.hidden = !advise || config === null || config.helpUrl === null;
-    if (!helpRow.hidden && config !== null && config.helpUrl !== null) {
-      help.href = config.helpUrl;
-      help.textContent = config.orgName !== null ? t('org_help_link_named', [config.orgName]) : t('org_help_link');
-    }
+    help.show(v?.sendCheck ?? null, advise);
 
     const rows: HTMLElement[] = [];
     const sorted = byRank(v?.recipients ?? [], (r) => r.level);

@@ -1,5 +1,5 @@
 // The one level table: every level InTransit shows, with its headline rank, its glyph, its
-// colour token and the message keys of its words. The inline badge, the toolbar badge and title,
+// colour token (tone; the toolbar colour in LEVEL_COLOURS) and the message keys of its words. The inline badge, the toolbar badge and title,
 // the popup, the options and welcome pages, the CLI and the README all take a level's look and
 // words from here (docs/decisions.md "Presentation"), so each level has one name, one symbol and
 // one sentence of what to do.
@@ -22,8 +22,6 @@ export interface LevelEntry {
   /** One to two characters, readable in a 16 px toolbar badge and in a terminal. */
   glyph: string;
   tone: Tone;
-  /** Toolbar badge and icon colour (scripts/make-icons.mjs draws the icons with it); white text on it has at least 4.5:1 contrast. */
-  colour: string;
   /** Message keys: the level's name ("Protection broken"), the label a headline puts after a
    *  recipient or a count ("protection broken"), what it means in one sentence, and what to do in one sentence. */
   keys: { name: string; label: string; meaning: string; advice: string };
@@ -43,18 +41,36 @@ const keys = (level: DisplayLevel): LevelEntry['keys'] => ({
  * hiding a problem already known; `skipped` is the headline only when every recipient is skipped.
  */
 export const LEVEL_TABLE: Readonly<Record<DisplayLevel, Readonly<LevelEntry>>> = {
-  undeliverable: { rank: 0, glyph: '✗', tone: 'danger', colour: '#8c1d18', keys: keys('undeliverable') },
-  misconfigured: { rank: 1, glyph: '!!', tone: 'danger', colour: '#c5221f', keys: keys('misconfigured') },
-  unverified: { rank: 2, glyph: '!', tone: 'caution', colour: '#c5410c', keys: keys('unverified') },
-  unknown: { rank: 3, glyph: '?', tone: 'caution', colour: '#8a5a00', keys: keys('unknown') },
-  checking: { rank: 4, glyph: '…', tone: 'neutral', colour: '#5f6368', keys: keys('checking') },
-  encrypted: { rank: 5, glyph: '~', tone: 'calm', colour: '#46566a', keys: keys('encrypted') },
-  protected: { rank: 6, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('protected') },
+  undeliverable: { rank: 0, glyph: '✗', tone: 'danger', keys: keys('undeliverable') },
+  misconfigured: { rank: 1, glyph: '!!', tone: 'danger', keys: keys('misconfigured') },
+  unverified: { rank: 2, glyph: '!', tone: 'caution', keys: keys('unverified') },
+  unknown: { rank: 3, glyph: '?', tone: 'caution', keys: keys('unknown') },
+  checking: { rank: 4, glyph: '…', tone: 'neutral', keys: keys('checking') },
+  encrypted: { rank: 5, glyph: '~', tone: 'calm', keys: keys('encrypted') },
+  protected: { rank: 6, glyph: '✓', tone: 'good', keys: keys('protected') },
   // The organisation's own answers rank after protected (src/core/levels.ts: required sits with
   // protected, internal is best): a compose with a protected recipient says "Protected".
-  required: { rank: 7, glyph: '✓', tone: 'good', colour: '#137333', keys: keys('required') },
-  internal: { rank: 8, glyph: '✓', tone: 'good', colour: '#1a5fb4', keys: keys('internal') },
-  skipped: { rank: 9, glyph: '–', tone: 'neutral', colour: '#5f6368', keys: keys('skipped') },
+  required: { rank: 7, glyph: '✓', tone: 'good', keys: keys('required') },
+  internal: { rank: 8, glyph: '✓', tone: 'good', keys: keys('internal') },
+  skipped: { rank: 9, glyph: '–', tone: 'neutral', keys: keys('skipped') },
+};
+
+/**
+ * Each level's toolbar badge and icon colour (scripts/make-icons.mjs draws the icons with it;
+ * white text on it has at least 4.5:1 contrast). Part of the table, kept in its own record so that
+ * the content scripts, which never use it, do not carry it (their size budget).
+ */
+export const LEVEL_COLOURS: Readonly<Record<DisplayLevel, string>> = {
+  undeliverable: '#8c1d18',
+  misconfigured: '#c5221f',
+  unverified: '#c5410c',
+  unknown: '#8a5a00',
+  checking: '#5f6368',
+  encrypted: '#46566a',
+  protected: '#137333',
+  required: '#137333',
+  internal: '#1a5fb4',
+  skipped: '#5f6368',
 };
 
 /** Every level, most actionable first (the order of the legend and of a recipient list). */
@@ -64,7 +80,7 @@ export const LEVELS_BY_RANK: readonly DisplayLevel[] = /* @__PURE__ */ (Object.k
 
 export const levelRank = (level: DisplayLevel): number => LEVEL_TABLE[level].rank;
 export const levelGlyph = (level: DisplayLevel): string => LEVEL_TABLE[level].glyph;
-export const levelColour = (level: DisplayLevel): string => LEVEL_TABLE[level].colour;
+export const levelColour = (level: DisplayLevel): string => LEVEL_COLOURS[level];
 export const levelTone = (level: DisplayLevel): Tone => LEVEL_TABLE[level].tone;
 
 /** The most actionable of the given levels (the compose's headline level), or null for none. */

@@ -11,6 +11,7 @@ import { t, tPlural } from '../../shared/i18n.ts';
 import { levelAdvice, levelGlyph, levelName, levelTone } from '../../shared/level-display.ts';
 import { MAX_RECIPIENTS } from '../../shared/limits.ts';
 import { isDarkAround } from '../badge.ts';
+import { createOrgHelp } from '../org-help.ts';
 import { OWN_ATTR } from '../own.ts';
 import type { SendDecision } from './decide.ts';
 
@@ -67,10 +68,8 @@ export function openSendDialog(doc: Document, compose: Element, actions: { back(
   const status = el('p', box, 'st');
   status.setAttribute('role', 'status');
   const list = el('ul', box);
-  const helpRow = el('p', box);
-  const help = el('a', helpRow);
-  help.target = '_blank';
-  help.rel = 'noopener noreferrer';
+  const help = createOrgHelp(doc);
+  box.append(help.row);
   const buttons = el('div', box, 'b');
   const backButton = el('button', buttons, '', t('send_check_back'));
   const sendButton = el('button', buttons, 'p');
@@ -128,11 +127,7 @@ export function openSendDialog(doc: Document, compose: Element, actions: { back(
       list.replaceChildren(...rows);
       list.hidden = rows.length === 0;
 
-      helpRow.hidden = config.helpUrl === null;
-      if (config.helpUrl !== null) {
-        help.href = config.helpUrl;
-        help.textContent = org !== null ? t('org_help_link_named', [org]) : t('org_help_link');
-      }
+      help.show(config);
       // Block: no way to send while a recipient is a problem or not yet known (the dialog is only open then).
       sendButton.hidden = config.mode === 'block';
       sendButton.textContent = t('send_check_send_anyway');
@@ -145,7 +140,7 @@ export function openSendDialog(doc: Document, compose: Element, actions: { back(
         actions.back();
       } else if (event.key === 'Tab') {
         event.preventDefault();
-        const stops: HTMLElement[] = [...(helpRow.hidden ? [] : [help]), backButton, ...(sendButton.hidden ? [] : [sendButton])];
+        const stops: HTMLElement[] = [...(help.row.hidden ? [] : [help.link]), backButton, ...(sendButton.hidden ? [] : [sendButton])];
         const i = stops.indexOf(shadow.activeElement as HTMLElement) + (event.shiftKey ? -1 : 1);
         stops[(i + stops.length) % stops.length]?.focus();
       }

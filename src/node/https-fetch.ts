@@ -14,9 +14,10 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import type { ClientRequest } from 'node:http';
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
 import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
+import { leafOnlyDuringHandshake } from './leaf-identity.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
 export interface NodeHttpsFetchOptions {
@@ -188,8 +189,12 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
       else connectPhase.signal.addEventListener('abort', onConnectAbort, { once: true });
       req.once('socket', (socket) => {
         // A pooled socket is connected already; a new one is once its TLS handshake is done.
-        if (req.reusedSocket) connected();
-        else socket.once('secureConnect', connected);
+        if (req.reusedSocket) {
+          connected();
+        } else {
+          leafOnlyDuringHandshake(socket as TLSSocket);
+          socket.once('secureConnect', connected);
+        }
       });
       // Certificate errors, resets, refused connections: TypeError with the Node error as cause.
       req.on('error', (error) => {

@@ -96,12 +96,26 @@ export function createServiceEngine(options: ServiceEngineOptions): ServiceEngin
       });
       const hits = found.size;
 
-      const results = await Promise.all([...slots.values()].map(async (slot): Promise<ServiceAssessment> => {
-        if (slot.kind === 'direct') return withExpiry(await slot.assessment, undefined);
+      const pending: Promise<ServiceAssessment>[] = [];
+      let started = 0;
+      for (const slot of slots.values()) {
+        if (slot.kind === 'direct') {
+          pending.push(slot.assessment.then((a) => withExpiry(a, undefined)));
+          continue;
+        }
         const hit = found.get(slot.key);
-        if (hit) return withExpiry(hit, 'hit');
-        return withExpiry(await lookup(slot.key, slot.display, sender), 'miss');
-      }));
+        if (hit) {
+          pending.push(Promise.resolve(withExpiry(hit, 'hit')));
+          continue;
+        }
+        // One domain per turn of the event loop: Node sends a turn's HTTP/2 frames (the DoH
+        // queries) only after it, so the first domain's queries are on the wire while the next
+        // ones are prepared, instead of all of them waiting for the last (cold batch of 20 domains
+        // at D = 25 ms: 4.9·D -> 4.4·D, npm run bench -- service).
+        if (started++ > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        pending.push(lookup(slot.key, slot.display, sender).then((a) => withExpiry(a, 'miss')));
+      }
+      const results = await Promise.all(pending);
       return { results, hits, misses: lookups.length - hits, refused };
     },
   };

@@ -36,13 +36,21 @@ export interface ActionApi {
   setIcon(details: { tabId: number; path: Record<string, string> }): Promise<void>;
 }
 
-export async function applyBadge(action: ActionApi, tabId: number, view: BadgeView): Promise<void> {
-  const calls: Promise<void>[] = [
-    action.setBadgeText({ tabId, text: view.text }),
-    action.setTitle({ tabId, title: view.title }),
-    action.setIcon({ tabId, path: view.icon ?? DEFAULT_ICON }),
-  ];
-  if (view.colour !== null) {
+/**
+ * Shows `view` on the tab's button, calling only the parts of the action API whose value differs
+ * from `shown` (what this worker last showed on the tab; null: unknown, so everything is set).
+ * setIcon is the expensive one (the browser loads and decodes both icon sizes each time), and a
+ * batch of recipients changes the title with each answer ("Checking 12 recipients…") but the
+ * icon only once or twice.
+ */
+export async function applyBadge(action: ActionApi, tabId: number, view: BadgeView, shown: BadgeView | null = null): Promise<void> {
+  const calls: Promise<void>[] = [];
+  if (shown?.text !== view.text) calls.push(action.setBadgeText({ tabId, text: view.text }));
+  if (shown?.title !== view.title) calls.push(action.setTitle({ tabId, title: view.title }));
+  const icon = view.icon ?? DEFAULT_ICON;
+  const shownIcon = shown ? shown.icon ?? DEFAULT_ICON : null;
+  if (shownIcon?.[16] !== icon[16] || shownIcon?.[32] !== icon[32]) calls.push(action.setIcon({ tabId, path: icon }));
+  if (view.colour !== null && shown?.colour !== view.colour) {
     calls.push(action.setBadgeBackgroundColor({ tabId, color: view.colour }));
     if (action.setBadgeTextColor) calls.push(action.setBadgeTextColor({ tabId, color: '#ffffff' }));
   }

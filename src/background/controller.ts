@@ -26,7 +26,7 @@ import { t } from '../shared/i18n.ts';
 import { log } from '../shared/log.ts';
 import { DEFAULT_SETTINGS, type OrgDomainLevel, type PolicyFetchMode } from '../shared/settings.ts';
 import type { AssessmentService } from './assessment-service.ts';
-import { applyBadge, badgeView, type ActionApi } from './badge.ts';
+import { applyBadge, badgeView, type ActionApi, type BadgeView } from './badge.ts';
 import { activeCompose, composeKey, emptyState, reduce, type ComposeEvent, type ComposeRecord, type ComposeState } from './compose-state.ts';
 import type { MessageOrigin } from './router.ts';
 import type { KeyValueArea } from './storage-area.ts';
@@ -97,7 +97,8 @@ export function createController(deps: ControllerDeps) {
   let state: ComposeState = emptyState();
   /** What was last pushed per tab and compose, to skip identical pushes. */
   const lastPushed = new Map<string, string>();
-  const lastBadge = new Map<number, string>();
+  /** What this worker last showed on each tab's button (applyBadge sets only what changed). */
+  const lastBadge = new Map<number, BadgeView>();
   let saving: Promise<void> = Promise.resolve();
   let settingsKnown = deps.settingsReady === undefined;
   const settingsReady = (deps.settingsReady ?? Promise.resolve()).then(
@@ -185,14 +186,32 @@ export function createController(deps: ControllerDeps) {
     });
   }
 
-  const scheduled = new Set<number>();
-  /** Coalesce many finished assessments into one refresh per tab. */
+  /** Tabs with a refresh running, and whether another was asked for meanwhile. */
+  const refreshing = new Map<number, { again: boolean }>();
+  /**
+   * Coalesces finished assessments into refreshes of their tab: at most one running per tab, and
+   * one more after it when answers came in meanwhile (a batch's answers arrive a few ms apart;
+   * each refresh builds every compose's verdicts and talks to the page and the toolbar).
+   */
   function scheduleRefresh(tabId: number): void {
-    if (scheduled.has(tabId)) return;
-    scheduled.add(tabId);
-    queueMicrotask(() => {
-      scheduled.delete(tabId);
-      void refreshTab(tabId);
+    const running = refreshing.get(tabId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const entry = { again: false };
+    refreshing.set(tabId, entry);
+    queueMicrotask(async () => {
+      try {
+        do {
+          entry.again = false;
+          await refreshTab(tabId);
+        } while (entry.again);
+      } catch (error) {
+        log.error('background.refresh-failed', 'Showing the new results failed.', error);
+      } finally {
+        refreshing.delete(tabId);
+      }
     });
   }
 
@@ -233,10 +252,9 @@ export function createController(deps: ControllerDeps) {
 
   async function setBadge(tabId: number, summary: Parameters<typeof badgeView>[0]): Promise<void> {
     const badge = badgeView(summary);
-    const signature = JSON.stringify(badge);
-    if (lastBadge.get(tabId) === signature) return;
-    lastBadge.set(tabId, signature);
-    await applyBadge(deps.action, tabId, badge);
+    const shown = lastBadge.get(tabId) ?? null;
+    lastBadge.set(tabId, badge);
+    await applyBadge(deps.action, tabId, badge, shown);
   }
 
   function forgetTab(tabId: number): void {

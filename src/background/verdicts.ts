@@ -11,10 +11,24 @@ import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 /** Recipients at or below this level count as "not protected" (setting `warnAtOrBelow`). */
 export const DEFAULT_WARN_THRESHOLD: Level = DEFAULT_SETTINGS.warnAtOrBelow;
 
+/**
+ * Parsed addresses, remembered: parsing (IDNA through the URL API) costs tens of microseconds, and
+ * each answer of a batch derives every recipient of the compose again (50 recipients, 20 answers).
+ * Bounded; an address always parses to the same domain, so forgetting is only a cost.
+ */
+const parsedDomains = new Map<string, string | null>();
+const MAX_PARSED_DOMAINS = 2_000;
+
 /** The policy domain of a recipient, or null when it has none we can check (malformed, IP literal). */
 export function recipientDomain(address: string): string | null {
-  const parsed = parseRecipient(address);
-  return parsed.ok ? parsed.domain : null;
+  let domain = parsedDomains.get(address);
+  if (domain === undefined) {
+    const parsed = parseRecipient(address);
+    domain = parsed.ok ? parsed.domain : null;
+    if (parsedDomains.size >= MAX_PARSED_DOMAINS) parsedDomains.clear();
+    parsedDomains.set(address, domain);
+  }
+  return domain;
 }
 
 /** What is known about a recipient's domain: its level, and its assessment when there is one. */

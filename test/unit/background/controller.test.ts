@@ -53,6 +53,46 @@ function controllableEngine() {
   return { assess, pending, finish };
 }
 
+describe('background controller: answers that arrive together', () => {
+  it('refreshes the tab at most twice for a burst of answers (one running, one after it), and ends with every verdict', async () => {
+    const engine = controllableEngine();
+    const session = memoryArea();
+    const cache = createAssessmentCache(session, { now: () => 1_000 });
+    const service = createAssessmentService({ assess: engine.assess, cache, deps: () => ({ resolver: { query: vi.fn() }, fetch: null }) as never, now: () => 1_000 });
+    const pushes: BgComposeVerdicts[] = [];
+    // Every refresh asks for the permission first; while `gate` is set, that answer waits for it.
+    let refreshes = 0;
+    let gate: Promise<void> | null = null;
+    const controller = createController({
+      session, service, action: fakeAction().action,
+      sendToTab: async (_tabId, message) => { pushes.push(message); },
+      tabUrl: async () => 'https://mail.google.com/mail/u/0/',
+      hasPolicyPermission: async () => {
+        refreshes++;
+        if (gate) await gate;
+        return false;
+      },
+      senderFor: () => undefined,
+      clearDnsCache: () => undefined,
+    });
+    const domains = Array.from({ length: 20 }, (_, i) => `d${i}.example`);
+    await controller.handleContent(update('c1', ...domains.map((d) => `user@${d}`)), ORIGIN);
+    await vi.waitFor(() => expect(engine.assess).toHaveBeenCalledTimes(20));
+    const before = refreshes;
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => { open = resolve; });
+    // Twenty answers, a few storage writes apart, while the first refresh they cause is held.
+    for (const d of domains) {
+      engine.finish(d, 'protected');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    open();
+    gate = null;
+    await vi.waitFor(() => expect(pushes.at(-1)?.summary).toMatchObject({ level: 'protected', checking: 0, total: 20 }));
+    expect(refreshes - before).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('background controller', () => {
   it('pushes "checking" at once, then each verdict as it arrives, and sets the badge', async () => {
     const engine = controllableEngine();

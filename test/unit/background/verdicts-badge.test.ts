@@ -3,13 +3,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badgeView } from '../../../src/background/badge.ts';
+import { applyBadge, badgeView, DEFAULT_ICON } from '../../../src/background/badge.ts';
 import { domainsOf, recipientVerdicts, summarize, tooManySummary } from '../../../src/background/verdicts.ts';
 import { composeHeadline } from '../../../src/shared/headline.ts';
 import { levelColour, levelGlyph, levelIconPaths, LEVELS_BY_RANK } from '../../../src/shared/level-display.ts';
 import { headlineLevel, LEVEL_TABLE } from '../../../src/shared/level-table.ts';
 import type { ComposeRecipient, DisplayLevel, RecipientVerdict } from '../../../src/shared/messages.ts';
-import { assessment } from './fakes.ts';
+import { assessment, fakeAction } from './fakes.ts';
 import { installI18n, ROOT } from './locale-fixture.ts';
 
 beforeAll(installI18n);
@@ -169,6 +169,46 @@ describe('badgeView', () => {
 
   it('has no badge for a compose without recipients', () => {
     expect(badgeView(summarize([]))).toMatchObject({ text: '', title: 'InTransit — No recipients yet' });
+  });
+});
+
+describe('applyBadge', () => {
+  const methods = (calls: { method: string }[]) => calls.map((c) => c.method).sort();
+
+  it('sets every part the first time', async () => {
+    const { action, calls } = fakeAction();
+    await applyBadge(action, 3, badgeView(summarize([v('checking'), v('checking')])));
+    expect(methods(calls)).toEqual(['setBadgeBackgroundColor', 'setBadgeText', 'setBadgeTextColor', 'setIcon', 'setTitle']);
+  });
+
+  it('sets only what changed: a batch of answers while checking changes the title, not the icon', async () => {
+    const { action, calls } = fakeAction();
+    let shown = badgeView(summarize([v('checking'), v('checking'), v('checking')]));
+    await applyBadge(action, 3, shown);
+    calls.length = 0;
+    // One answer in: "Checking 2 recipients…" — the same glyph, colour and icon.
+    const next = badgeView(summarize([v('protected'), v('checking'), v('checking')]));
+    await applyBadge(action, 3, next, shown);
+    expect(methods(calls)).toEqual(['setTitle']);
+    shown = next;
+    calls.length = 0;
+    // All in: the level changes, so do glyph, colour and icon.
+    const done = badgeView(summarize([v('protected'), v('protected'), v('protected')]));
+    await applyBadge(action, 3, done, shown);
+    expect(methods(calls)).toEqual(['setBadgeBackgroundColor', 'setBadgeText', 'setBadgeTextColor', 'setIcon', 'setTitle']);
+    expect(calls.find((c) => c.method === 'setIcon')?.details).toEqual({ tabId: 3, path: levelIconPaths('protected') });
+    calls.length = 0;
+    // Nothing changed: no call.
+    await applyBadge(action, 3, done, done);
+    expect(calls).toEqual([]);
+  });
+
+  it('goes back to the default icon when the compose has no level', async () => {
+    const { action, calls } = fakeAction();
+    const shown = badgeView(summarize([v('protected')]));
+    await applyBadge(action, 3, badgeView(null), shown);
+    expect(calls.find((c) => c.method === 'setIcon')?.details).toEqual({ tabId: 3, path: DEFAULT_ICON });
+    expect(calls.some((c) => c.method === 'setBadgeBackgroundColor')).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 // `npm run bench`: the project's own benchmarks. Prints Markdown tables (pasted into notes).
-// `npm run bench -- engine`, `-- scheduling`, `-- content`, `-- service` or `-- peer` runs one part. The content part needs the builds
+// `npm run bench -- engine`, `-- scheduling`, `-- browser`, `-- content`, `-- service` or `-- peer` runs one part. The browser and content parts need the builds
 // (`npm run build && npm run build:test`); the peer part needs root, gcc, libnetfilter-queue-dev,
 // iptables and postfix-mta-sts-resolver besides the DNSSEC world's packages (bench/peer.ts).
+import { benchBrowser, formatBrowserRows } from './browser.ts';
 import { benchContent, formatContentRows } from './content.ts';
 import { benchEngine, formatEngineRows } from './engine.ts';
 import { benchScheduling, formatSchedulingRows } from './engine-scheduling.ts';
@@ -17,6 +18,11 @@ if (!only || only === 'engine') {
 if (!only || only === 'engine' || only === 'scheduling') {
   console.log('## Engine scheduling alone: in-memory network, every answer exactly D ms later (no TLS, no server CPU)\n');
   console.log(formatSchedulingRows(await benchScheduling()));
+  console.log();
+}
+if (!only || only === 'browser') {
+  console.log('## The engine in the browser: the same batch, assessed by the extension in real Chromium (test build)\n');
+  console.log(formatBrowserRows(await benchBrowser()));
   console.log();
 }
 if (!only || only === 'content') {

@@ -76,7 +76,7 @@ export interface Harness {
  * name resolution is replaced by host-resolver rules: the default resolvers' names go to the DoH
  * server, every mta-sts. name and mail.google.com to the HTTPS hosts, everything else fails.
  */
-export async function startHarness(options: { loopback: number; extensionDir: string; sites?: AppSite[] }): Promise<Harness> {
+export async function startHarness(options: { loopback: number; extensionDir: string; sites?: AppSite[]; args?: string[] }): Promise<Harness> {
   requireBuild(options.extensionDir);
   const world = await startWorld({ loopback: options.loopback });
   const sites = options.sites ?? [GMAIL_SITE];
@@ -87,6 +87,7 @@ export async function startHarness(options: { loopback: number; extensionDir: st
     browser = await launchChromium({
       ca: world.ca,
       extensionDir: options.extensionDir,
+      ...(options.args ? { args: options.args } : {}),
       hostRules: {
         ...Object.fromEntries(sites.map((site) => [site.host, `${world.ip}:443`])),
         'mta-sts.*': `${world.ip}:443`,

@@ -17,7 +17,7 @@
 //
 // Plugs into createAssessmentService (assessment-service.ts), which keeps the session cache,
 // the in-flight sharing, "check again" and the forget semantics.
-import { notCheckedAssessment, type Assessment, type FetchLike, type Reason, type SenderCapabilities } from '../core/index.ts';
+import { notCheckedAssessment, readAtMost, type Assessment, type FetchLike, type Reason, type SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
 import {
   CLIENT_HEADER, infoSchema, LOOKUP_API, MAX_BODY_BYTES, MAX_DOMAINS, PATHS, parseAssessResponse, problemSchema, type ServiceAssessment,
@@ -120,28 +120,11 @@ export function versionSkew(engine: string, extension: string): boolean {
   return a === null || a !== majorMinor(extension);
 }
 
+/** The body as text, or null when it is longer than `max` bytes. */
 async function readCapped(response: Response, max: number): Promise<string | null> {
   if (!response.body) return response.text();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  const read = await readAtMost(response.body, max);
+  return read === 'too-large' ? null : new TextDecoder().decode(read);
 }
 
 const isJson = (response: Response, type: 'json' | 'problem'): boolean => {

@@ -13,6 +13,7 @@ export { parseTlsRptRecords } from './tls-rpt/record.ts';
 
 export { createDohResolver, createCachingResolver, classify, type DohResolverOptions, type CachingResolver } from './dns/index.ts';
 export { normalizeDomain, parseRecipient, domainOfAddressOrDomain } from './address.ts';
+export { readAtMost } from './read-body.ts';
 export { providerForHost, providerForHosts, SENDERS, type SenderId, type ProviderInfo } from './providers/index.ts';
 
 export type * from './types.ts';

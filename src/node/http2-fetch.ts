@@ -25,6 +25,7 @@
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { readAtMost } from '../core/read-body.ts';
 import type { FetchLike } from '../core/types.ts';
 import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
 import { ipFamily } from './ip-literal.ts';
@@ -514,26 +515,8 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
   async function viaFallback(input: string, request: GetBytesOptions): Promise<BytesResponse> {
     const response = await (options.http1Fallback as FetchLike)(input, { headers: request.headers ?? {}, ...(request.signal ? { signal: request.signal } : {}), redirect: 'manual' });
     const contentType = response.headers.get('content-type') ?? '';
-    const reader = response.body?.getReader();
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > request.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return { status: response.status, contentType, body: null };
-      }
-      chunks.push(value);
-    }
-    const body = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return { status: response.status, contentType, body };
+    const read = response.body ? await readAtMost(response.body, request.maxBytes) : new Uint8Array(0);
+    return { status: response.status, contentType, body: read === 'too-large' ? null : read };
   }
 
   const close = (): void => {

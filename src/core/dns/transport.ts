@@ -3,6 +3,7 @@
 // answer belongs to our question. Other transports (classic DNS over UDP/TCP, src/node/classic-dns.ts:
 // core has no sockets) are injected per upstream as an UpstreamExchange and share the decoding and
 // the checks here (answerFromBytes), so every answer passes the same wire-scan and answer-check.
+import { readAtMost } from '../read-body.ts';
 import type { FetchLike, RRType } from '../types.ts';
 import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
@@ -75,26 +76,8 @@ async function readCapped(response: Response, host: string): Promise<Uint8Array 
     const whole = new Uint8Array(await response.arrayBuffer());
     return whole.length > MAX_RESPONSE_BYTES ? tooLarge : whole;
   }
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  const read = await readAtMost(body, MAX_RESPONSE_BYTES);
+  return read === 'too-large' ? tooLarge : read;
 }
 
 /** null when `message` answers the question `name`/`type` sent with `id`; otherwise why not. */

@@ -2,6 +2,7 @@
 // 200 only, redirects never followed, no HTTP caching, media type text/plain, bounded size and
 // time. `fetch` is injected (src/core is pure); the browser's fetch enforces WebPKI (s3.3).
 import type { Diagnostic, FetchLike } from '../types.ts';
+import { readAtMost } from '../read-body.ts';
 import { capAtWord } from '../text.ts';
 import { capText, quote } from './limits.ts';
 
@@ -139,41 +140,14 @@ function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetch
   return null;
 }
 
-/** Reads at most maxBytes, cancelling the stream as soon as it goes over (RFC 8461 s3.3 suggests 64 KiB). */
+/** Reads at most maxBytes (RFC 8461 s3.3 suggests 64 KiB); any failure while reading is 'failed'. */
 async function readCapped(response: Response, maxBytes: number, stopped: Promise<never>): Promise<Uint8Array | 'too-large' | 'failed'> {
-  const stream = response.body;
-  if (stream === null) return new Uint8Array(0);
-  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  if (response.body === null) return new Uint8Array(0);
   try {
-    reader = stream.getReader();
+    return await readAtMost(response.body, maxBytes, stopped);
   } catch {
     return 'failed';
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stopped]);
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw new TypeError('the body stream did not yield bytes');
-      total += value.byteLength;
-      if (total > maxBytes) {
-        reader.cancel().catch(() => undefined);
-        return 'too-large';
-      }
-      chunks.push(value);
-    }
-  } catch {
-    reader.cancel().catch(() => undefined);
-    return 'failed';
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function discardBody(response: Response): void {

@@ -99,8 +99,18 @@ export async function startHarness(options: { loopback: number; extensionDir: st
     await world.close();
     throw error;
   }
+  return harnessOf(world, browser, { who: 'startHarness', closesWorld: true });
+}
+
+/**
+ * The Harness over a Chromium the caller launched (its own host rules or arguments). Checks that
+ * the extension started, with the id `expectedId` when given (a managed policy names it);
+ * `closesWorld`: close() closes the world too.
+ */
+export function harnessOf(world: World, browser: ChromiumSession, options: { who: string; closesWorld: boolean; expectedId?: string }): Harness {
   const { extensionId, serviceWorker } = browser;
-  if (extensionId === undefined || serviceWorker === undefined) throw new Error('startHarness: the extension did not start');
+  if (extensionId === undefined || serviceWorker === undefined) throw new Error(`${options.who}: the extension did not start`);
+  if (options.expectedId !== undefined && extensionId !== options.expectedId) throw new Error(`${options.who}: extension ${extensionId} is not ${options.expectedId}`);
   const harness: Harness = {
     world,
     browser,
@@ -112,7 +122,7 @@ export async function startHarness(options: { loopback: number; extensionDir: st
     },
     async close() {
       await browser.close();
-      await world.close();
+      if (options.closesWorld) await world.close();
     },
   };
   return harness;
@@ -406,13 +416,21 @@ export async function startLookupService(options: {
   };
 }
 
+/** A Chromium managed policy file for the extension (installChromiumPolicy). */
+export interface ChromiumPolicy {
+  /** Replaces the extension's managed settings (Chromium applies the new file while running). */
+  update(settings: Record<string, unknown>): void;
+  /** Removes the file, and the directories installChromiumPolicy created if they are empty. */
+  remove(): void;
+}
+
 /**
  * Writes a Chromium managed policy for the extension (3rdparty.extensions.<ID>) in
  * /etc/chromium/policies/managed/<name>.json BEFORE the browser starts (the first storage.managed
  * read happens at start); it applies to every Chromium on the machine, so the caller removes it
- * in a finally (returned function; also the directories it created). Needs root, as CI has.
+ * in a finally. Needs root, as CI has.
  */
-export function installChromiumPolicy(name: string, extensionId: string, settings: Record<string, unknown>): () => void {
+export function installChromiumPolicy(name: string, extensionId: string, settings: Record<string, unknown>): ChromiumPolicy {
   const exists = existsSync;
   if (process.getuid?.() !== 0) throw new Error('installChromiumPolicy: writing /etc/chromium/policies/managed needs root (CI runs as root).');
   const dir = '/etc/chromium/policies/managed';
@@ -421,19 +439,25 @@ export function installChromiumPolicy(name: string, extensionId: string, setting
   const created: string[] = [];
   for (let d = dir; !exists(d); d = dirname(d)) created.unshift(d);
   mkdirSync(dir, { recursive: true });
-  // Atomic (rename): Chromium's file watcher never reads half a file; the .tmp name is ignored.
-  writeFileSync(`${file}.tmp`, JSON.stringify({ '3rdparty': { extensions: { [extensionId]: settings } } }, null, 2));
-  renameSync(`${file}.tmp`, file);
-  return () => {
-    rmSync(file, { force: true });
-    rmSync(`${file}.tmp`, { force: true });
-    for (const d of created.reverse()) {
-      try {
-        rmdirSync(d);
-      } catch {
-        // not empty (someone else's policy) or gone: leave it
+  const update = (values: Record<string, unknown>): void => {
+    // Atomic (rename): Chromium's file watcher never reads half a file; the .tmp name is ignored.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ '3rdparty': { extensions: { [extensionId]: values } } }, null, 2));
+    renameSync(`${file}.tmp`, file);
+  };
+  update(settings);
+  return {
+    update,
+    remove() {
+      rmSync(file, { force: true });
+      rmSync(`${file}.tmp`, { force: true });
+      for (const d of created.reverse()) {
+        try {
+          rmdirSync(d);
+        } catch {
+          // not empty (someone else's policy) or gone: leave it
+        }
       }
-    }
+    },
   };
 }
 

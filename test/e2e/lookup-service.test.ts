@@ -24,8 +24,9 @@ import { startDohServer, type DohServer } from '../support/doh-server.ts';
 import { createNodeHttpsFetch } from '../support/node-https-fetch.ts';
 import { scenarioZone, startWorld, type World } from '../support/world.ts';
 import {
-  activeComposeSection, CHROME_BUILD, GMAIL_APP_DIR, installChromiumPolicy, openGmail, openPopup, pasteRecipients, popupRecipients,
+  activeComposeSection, CHROME_BUILD, GMAIL_APP_DIR, harnessOf, installChromiumPolicy, openGmail, openPopup, pasteRecipients, popupRecipients,
   readActionBadge, readInlineBadge, requireBuild, startLookupService, typeRecipient, type GmailPage, type Harness, type LookupServiceProcess,
+  type ChromiumPolicy,
 } from './helpers.ts';
 
 const EXTENSION_ID = readFileSync('keys/EXTENSION_ID.txt', 'utf8').trim();
@@ -40,7 +41,7 @@ type WithChrome = typeof globalThis & { chrome: { permissions: { contains(p: { o
 let world: World;
 let publicResolvers: DohServer;
 let service: LookupServiceProcess;
-let removePolicy: (() => void) | undefined;
+let policy: ChromiumPolicy | undefined;
 let h: Harness;
 let gmail: GmailPage;
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
     const serviceCert = await issueCertificate(world.ca, { dnsNames: [SERVICE_NAME], ipAddresses: [SERVICE_IP] });
     // No orgName in the policy: "Checked by …" must take the name the service gives itself.
     service = await startLookupService({ world, host: SERVICE_IP, cert: serviceCert, name: 'Example Org', token: TOKEN });
-    removePolicy = installChromiumPolicy('intransit-e2e-lookup-service', EXTENSION_ID, { lookupService: { url: `https://${SERVICE_NAME}`, token: TOKEN } });
+    policy = installChromiumPolicy('intransit-e2e-lookup-service', EXTENSION_ID, { lookupService: { url: `https://${SERVICE_NAME}`, token: TOKEN } });
     const browser = await launchChromium({
       ca: world.ca,
       extensionDir: CHROME_BUILD,
@@ -68,22 +69,11 @@ beforeAll(async () => {
       // The webmail is a public site; the organisation's service sits on a private address.
       args: [`--ip-address-space-overrides=${world.ip}:443=public,${SERVICE_IP}:${service.port}=local`],
     });
-    const { extensionId, serviceWorker } = browser;
-    if (extensionId !== EXTENSION_ID || serviceWorker === undefined) throw new Error(`lookup-service e2e: extension ${extensionId} is not ${EXTENSION_ID}`);
-    h = {
-      world, browser, extensionId, sw: serviceWorker,
-      async restartServiceWorker() {
-        h.sw = await browser.restartServiceWorker();
-        return h.sw;
-      },
-      async close() {
-        await browser.close();
-      },
-    };
+    h = harnessOf(world, browser, { who: 'lookup-service e2e', closesWorld: false, expectedId: EXTENSION_ID });
     gmail = await openGmail(h, 'composes=2');
   } catch (error) {
     await h?.close();
-    removePolicy?.();
+    policy?.remove();
     await service?.stop();
     await publicResolvers?.close();
     await world.close();
@@ -98,7 +88,7 @@ afterAll(async () => {
     await publicResolvers?.close();
     await world?.close();
   } finally {
-    removePolicy?.();
+    policy?.remove();
   }
 });
 

@@ -8,8 +8,7 @@
 // The two default resolver names go to two different DoH servers (both answering the scenario
 // zone): the policy names only dns.google, so cloudflare-dns.com's server must get no query at
 // all. Internal, required and skipped domains are not in the zone and must never be queried.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { issueCertificate } from '../support/ca.ts';
@@ -17,12 +16,10 @@ import { launchChromium } from '../support/chromium.ts';
 import { startDohServer, type DohServer } from '../support/doh-server.ts';
 import { scenarioZone, startWorld } from '../support/world.ts';
 import {
-  CHROME_TEST_BUILD, GMAIL_APP_DIR, openGmail, openPopup, popupRecipients, readInlineBadge, requireBuild, typeRecipient,
-  type GmailPage, type Harness,
+  CHROME_TEST_BUILD, GMAIL_APP_DIR, harnessOf, installChromiumPolicy, openGmail, openPopup, popupRecipients, readInlineBadge, requireBuild, typeRecipient,
+  type ChromiumPolicy, type GmailPage, type Harness,
 } from './helpers.ts';
 
-const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = join(POLICY_DIR, 'intransit-e2e-managed-policy.json');
 const EXTENSION_ID = readFileSync('keys/EXTENSION_ID.txt', 'utf8').trim();
 /** This suite's loopback address: 127.0.0.50 (e2e suites use their own, see world.ts). */
 const LOOPBACK = 50;
@@ -37,38 +34,14 @@ const MANAGED = {
   helpUrl: 'https://help.example.org/intransit',
 };
 
-function writePolicy(settings: Record<string, unknown>): void {
-  // Atomic replace (rename): Chromium's file watcher must never read half a file. The temporary
-  // name does not end in .json, so Chromium ignores it.
-  const tmp = `${POLICY_FILE}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: settings } } }, null, 2));
-  renameSync(tmp, POLICY_FILE);
-}
-
-/** The policy directories this test created (removed again if still empty). */
-const createdDirs: string[] = [];
-function removePolicy(): void {
-  rmSync(POLICY_FILE, { force: true });
-  rmSync(`${POLICY_FILE}.tmp`, { force: true });
-  for (const dir of createdDirs.reverse()) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // not empty (someone else's policy) or already gone: leave it
-    }
-  }
-}
-
+let policy: ChromiumPolicy | undefined;
 let h: Harness;
 let decoy: DohServer;
 let gmail: GmailPage;
 
 beforeAll(async () => {
-  if (process.getuid?.() !== 0) throw new Error('managed-policy e2e: writing /etc/chromium/policies/managed needs root (CI runs as root).');
   requireBuild(CHROME_TEST_BUILD);
-  for (let dir = POLICY_DIR; !existsSync(dir); dir = dirname(dir)) createdDirs.unshift(dir);
-  mkdirSync(POLICY_DIR, { recursive: true });
-  writePolicy(MANAGED);
+  policy = installChromiumPolicy('intransit-e2e-managed-policy', EXTENSION_ID, MANAGED);
   try {
     const world = await startWorld({ loopback: LOOPBACK });
     world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });
@@ -84,22 +57,10 @@ beforeAll(async () => {
         'cloudflare-dns.com': `${world.ip}:${decoy.port}`,
       },
     });
-    const { extensionId, serviceWorker } = browser;
-    if (extensionId !== EXTENSION_ID || serviceWorker === undefined) throw new Error(`managed-policy e2e: extension ${extensionId} is not ${EXTENSION_ID}`);
-    h = {
-      world, browser, extensionId, sw: serviceWorker,
-      async restartServiceWorker() {
-        h.sw = await browser.restartServiceWorker();
-        return h.sw;
-      },
-      async close() {
-        await browser.close();
-        await world.close();
-      },
-    };
+    h = harnessOf(world, browser, { who: 'managed-policy e2e', closesWorld: true, expectedId: EXTENSION_ID });
     gmail = await openGmail(h, 'composes=1');
   } catch (error) {
-    removePolicy();
+    policy?.remove();
     await decoy?.close();
     throw error;
   }
@@ -110,7 +71,7 @@ afterAll(async () => {
     await h?.close();
     await decoy?.close();
   } finally {
-    removePolicy();
+    policy?.remove();
   }
 });
 
@@ -203,7 +164,7 @@ describe('managed policy in real Chromium', () => {
   });
 
   it('applies a changed policy file live: a domain taken off the skip list is looked up at once', async () => {
-    writePolicy({ ...MANAGED, skipDomains: [] });
+    policy!.update({ ...MANAGED, skipDomains: [] });
     // Chromium notices the changed file after about 5 s and fires storage.onChanged (managed).
     await expect.poll(() => readInlineBadge(gmail, '1'), { timeout: 30_000, interval: 500 })
       .toMatchObject({ level: 'undeliverable', text: 'InTransit sam@secret.test: does not accept mail' });

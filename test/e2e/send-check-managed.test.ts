@@ -10,8 +10,9 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startWorld } from '../support/world.ts';
 import {
-  CHROME_TEST_BUILD, GMAIL_APP_DIR, installChromiumPolicy, openGmail, openPopup, readInlineBadge, readSendDialog, requireBuild, sentLog,
+  CHROME_TEST_BUILD, GMAIL_APP_DIR, harnessOf, installChromiumPolicy, openGmail, openPopup, readInlineBadge, readSendDialog, requireBuild, sentLog,
   typeRecipient, type GmailPage, type Harness,
+  type ChromiumPolicy,
 } from './helpers.ts';
 
 const EXTENSION_ID = readFileSync('keys/EXTENSION_ID.txt', 'utf8').trim();
@@ -23,7 +24,7 @@ const POLL = { timeout: 15_000, interval: 100 };
 const MANAGED = { sendCheck: 'block', orgName: 'Example Org', helpUrl: 'https://help.example.org/intransit' };
 
 /** Removes the policy file again (set once it is written). */
-let removePolicy: () => void = () => {};
+let policy: ChromiumPolicy | undefined;
 
 let h: Harness;
 let gmail: GmailPage;
@@ -31,7 +32,7 @@ let gmail: GmailPage;
 beforeAll(async () => {
   requireBuild(CHROME_TEST_BUILD);
   mkdirSync(SCREENS, { recursive: true });
-  removePolicy = installChromiumPolicy('intransit-e2e-send-check', EXTENSION_ID, MANAGED);
+  policy = installChromiumPolicy('intransit-e2e-send-check', EXTENSION_ID, MANAGED);
   try {
     const world = await startWorld({ loopback: LOOPBACK });
     world.hosts.set('mail.google.com', { static: GMAIL_APP_DIR });
@@ -44,19 +45,7 @@ beforeAll(async () => {
         'cloudflare-dns.com': `${world.ip}:${dohPort}`, 'dns.google': `${world.ip}:${dohPort}`,
       },
     });
-    const { extensionId, serviceWorker } = browser;
-    if (extensionId !== EXTENSION_ID || serviceWorker === undefined) throw new Error(`send-check managed e2e: extension ${extensionId} is not ${EXTENSION_ID}`);
-    h = {
-      world, browser, extensionId, sw: serviceWorker,
-      async restartServiceWorker() {
-        h.sw = await browser.restartServiceWorker();
-        return h.sw;
-      },
-      async close() {
-        await browser.close();
-        await world.close();
-      },
-    };
+    h = harnessOf(world, browser, { who: 'send-check managed e2e', closesWorld: true, expectedId: EXTENSION_ID });
     gmail = await openGmail(h, 'composes=2');
     await typeRecipient(gmail, '1', 'ann@plain.test');
     await typeRecipient(gmail, '2', 'bob@enforce.test');
@@ -64,7 +53,7 @@ beforeAll(async () => {
       await vi.waitFor(async () => expect(await readInlineBadge(gmail, id)).toMatchObject({ level }), POLL);
     }
   } catch (error) {
-    removePolicy();
+    policy?.remove();
     await h?.close();
     throw error;
   }
@@ -74,7 +63,7 @@ afterAll(async () => {
   try {
     await h?.close();
   } finally {
-    removePolicy();
+    policy?.remove();
   }
 });
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { assessDomain, createDohResolver, type Resolver } from '../../src/core/index.ts';
 import { createHttp2Fetch } from '../../src/node/http2-fetch.ts';
-import { createNodeHttpsFetch } from '../../src/node/https-fetch.ts';
+import { createNodeHttpsFetch, firstAddressVia } from '../support/node-https-fetch.ts';
 
 const [resolverUrl, caFile, timeoutText, ...domains] = process.argv.slice(2);
 if (!resolverUrl || !caFile || !timeoutText || domains.length === 0) {
@@ -19,14 +19,7 @@ const timeoutMs = Number(timeoutText);
 const dohFetch = createHttp2Fetch({ ca });
 const resolver: Resolver = createDohResolver({ urls: [resolverUrl], fetch: dohFetch, timeoutMs });
 
-async function addressOf(host: string): Promise<string> {
-  const a = await resolver.query(host, 'A');
-  const address = a.records[0];
-  if (address === undefined) throw new Error(`${host}: no address (${a.outcome})`);
-  return address;
-}
-
-const policyFetch = createNodeHttpsFetch({ ca, lookup: addressOf });
+const policyFetch = createNodeHttpsFetch({ ca, lookup: firstAddressVia(resolver) });
 try {
   const assessments = await Promise.all(domains.map((domain) => assessDomain(domain, { resolver, fetch: policyFetch, timeoutMs })));
   process.stdout.write(`${JSON.stringify(assessments)}\n`);

@@ -9,7 +9,7 @@ import { createTestCa, issueCertificate, issueExpiredCertificate, type TestCa } 
 import { startBlackHole, type BlackHole, type BlackHoleKind } from './black-holes.ts';
 import { startDohServer, type DohServer, type HostileDns, type HostileQuery, type HostileResponse } from './doh-server.ts';
 import { loopbackAddress, startHttpsHosts, type HostConfig, type HttpsHosts } from './https-hosts.ts';
-import { createNodeHttpsFetch } from './node-https-fetch.ts';
+import { createNodeHttpsFetch, firstAddressVia } from './node-https-fetch.ts';
 import type { RecordSet, Zone, ZoneApex } from './zone.ts';
 import { domainOf, type Budget, type CaseContext, type CaseSetup, type HostileCase, type ResolverName } from '../fixtures/hostile/model.ts';
 
@@ -206,12 +206,7 @@ export async function startHostileWorld(options: HostileWorldOptions): Promise<H
   const lookupResolver = createDohResolver({ urls: [doh.url], fetch: perRequest, timeoutMs: DNS_TIMEOUT_MS });
   const policyFetch: FetchLike = createNodeHttpsFetch({
     ca: ca.certPem,
-    lookup: async (host) => {
-      const a = await lookupResolver.query(host, 'A');
-      const address = a.records[0];
-      if (address === undefined) throw new Error(`${host}: no address (${a.outcome})`);
-      return address;
-    },
+    lookup: firstAddressVia(lookupResolver),
   });
 
   return {

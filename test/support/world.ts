@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createTestCa, issueCertificate, type TestCa } from './ca.ts';
 import { startDohServer, type DohServer } from './doh-server.ts';
 import { loopbackAddress, startHttpsHosts, type HostConfig, type HttpsHosts } from './https-hosts.ts';
-import { createNodeHttpsFetch } from './node-https-fetch.ts';
+import { createNodeHttpsFetch, firstAddressVia } from './node-https-fetch.ts';
 import { loadZone, type Zone } from './zone.ts';
 import { createDohResolver, type AssessDeps, type FetchLike, type Resolver } from '../../src/core/index.ts';
 
@@ -95,12 +95,7 @@ export async function startWorld(options: { loopback: number; delayMs?: number; 
   const lookupResolver = resolver();
   const policyFetch = createNodeHttpsFetch({
     ca: ca.certPem,
-    lookup: async (host) => {
-      const a = await lookupResolver.query(host, 'A');
-      const address = a.records[0];
-      if (address === undefined) throw new Error(`${host}: no address (${a.outcome})`);
-      return address;
-    },
+    lookup: firstAddressVia(lookupResolver),
   });
   return {
     ca,

@@ -18,10 +18,9 @@
 //   compose's badge shows the final verdict (a MutationObserver inside the badge's closed shadow
 //   root, through DevTools), both on the machine's clock. Also reported: from the paste, which
 //   adds the content script's reading of the recipient field and its messages.
-import { BENCH_APEX, BENCH_DOMAINS, benchAddresses, benchScenario } from './scenario.ts';
-import { CHROME_TEST_BUILD, inBadgeRoot, openGmail, pasteRecipients, readInlineBadge, startHarness, type Harness } from '../test/e2e/helpers.ts';
-import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
-import { POLICY_PATH, scenarioZone } from '../test/support/world.ts';
+import { addBenchDomains } from './bench-world.ts';
+import { BENCH_APEX, BENCH_DOMAINS, benchAddresses } from './scenario.ts';
+import { CHROME_TEST_BUILD, inBadgeRoot, openGmail, pasteRecipients, readInlineBadge, startHarness } from '../test/e2e/helpers.ts';
 
 const LOOPBACK = 47;
 const WARM_UP = ['ann@enforce.test', 'ben@testing.test', 'cat@plain.test'];
@@ -40,20 +39,6 @@ export interface BrowserRow {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-/** Adds the bench domains to the world, and has every bench host's certificate issued now (the
- *  hosts issue them on first use): no timed run pays for the servers' setup. */
-async function addBenchDomains(h: Harness): Promise<void> {
-  const zone = scenarioZone(h.world.ip);
-  const { records, policies } = benchScenario(h.world.ip);
-  zone.zones.push({ apex: BENCH_APEX, signed: false });
-  Object.assign(zone.records, records);
-  for (const [host, body] of policies) h.world.hosts.set(host, { paths: { [POLICY_PATH]: { body, contentType: 'text/plain' } } });
-  h.world.doh.setZone(zone);
-  const fetch = createNodeHttpsFetch({ ca: h.world.ca.certPem, lookup: async () => h.world.ip });
-  await Promise.all([...policies.keys()].map(async (host) => (await fetch(`https://${host}${POLICY_PATH}`)).text()));
-  fetch.close();
-}
 
 /** Resolves with Date.now() when compose `id`'s badge shows `level` (watched inside its closed root). */
 function badgeReaches(gmail: Awaited<ReturnType<typeof openGmail>>, id: string, level: string): Promise<number> {
@@ -74,7 +59,7 @@ interface Run { batchMs: number; fromPasteMs: number; queries: string[]; fetches
 async function oneRun(d: number): Promise<Run> {
   const h = await startHarness({ loopback: LOOPBACK, extensionDir: CHROME_TEST_BUILD });
   try {
-    await addBenchDomains(h);
+    await addBenchDomains(h.world);
     const gmail = await openGmail(h, 'composes=2');
     // Warm: the DoH connection and the engine's code, on other domains, at no delay.
     await pasteRecipients(gmail, '2', WARM_UP);

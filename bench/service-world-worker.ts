@@ -2,29 +2,20 @@
 // many more domains) in a worker thread of their own: they are other machines in real life, and
 // their CPU must not be charged to the load generator. service-world.ts is the main-thread side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
-import { POLICY_PATH, scenarioZone, startWorld } from '../test/support/world.ts';
+import { startWorld } from '../test/support/world.ts';
 import type { Zone } from '../test/support/zone.ts';
-import { BENCH_APEX, BENCH_DOMAINS, benchDomain, benchScenario } from './scenario.ts';
+import { addBenchDomains, issueCertificates } from './bench-world.ts';
+import { BENCH_APEX } from './scenario.ts';
 import { memDomain, type ServiceWorldReply, type ServiceWorldRequest } from './service-world.ts';
 
 
 const port = parentPort;
 if (!port) throw new Error('service-world-worker.ts runs as a worker thread (see service-world.ts)');
 const world = await startWorld({ loopback: (workerData as { loopback: number }).loopback });
-const zone: Zone = scenarioZone(world.ip);
-const { records, policies } = benchScenario(world.ip);
-zone.zones.push({ apex: BENCH_APEX, signed: false });
-Object.assign(zone.records, records);
-for (const [host, body] of policies) world.hosts.set(host, { paths: { [POLICY_PATH]: { body, contentType: 'text/plain' } } });
+const zone: Zone = await addBenchDomains(world);
+// The service bench's warm-up domain too.
+await issueCertificates(world, ['mta-sts.enforce.test']);
 const memNames: string[] = [];
-world.doh.setZone(zone);
-// Issue every policy host's certificate now (https-hosts does it on first use), so that no timed
-// run pays for certificate generation on the server side.
-const prewarm = createNodeHttpsFetch({ ca: world.ca.certPem, lookup: async () => world.ip });
-await Promise.all(['enforce.test', ...Array.from({ length: BENCH_DOMAINS }, (_, i) => benchDomain(i + 1))].map(async (domain) => {
-  await (await prewarm(`https://mta-sts.${domain}${POLICY_PATH}`)).text();
-}));
 world.doh.queries.length = 0;
 world.hosts.requests.length = 0;
 

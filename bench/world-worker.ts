@@ -4,33 +4,14 @@
 // against the engine's latency. The main thread talks to it over messages (remote-world.ts).
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
 import { encodeQuery, base64url } from '../src/core/dns/index.ts';
-import { POLICY_PATH, scenarioZone, startWorld, type World } from '../test/support/world.ts';
-import type { Zone } from '../test/support/zone.ts';
+import { startWorld, type World } from '../test/support/world.ts';
+import { addBenchDomains } from './bench-world.ts';
 import type { WorkerReply, WorkerRequest } from './remote-world.ts';
-import { BENCH_APEX, BENCH_DOMAINS, benchDomain, benchScenario } from './scenario.ts';
 
-/** Adds the bench scenario (scenario.ts) to the world's zone and policy hosts. */
-function addBenchDomains(world: World): Zone {
-  const zone = scenarioZone(world.ip);
-  const { records, policies } = benchScenario(world.ip);
-  zone.zones.push({ apex: BENCH_APEX, signed: false });
-  Object.assign(zone.records, records);
-  for (const [host, body] of policies) world.hosts.set(host, { paths: { [POLICY_PATH]: { body, contentType: 'text/plain' } } });
-  world.doh.setZone(zone);
-  return zone;
-}
-
-/** Issues every bench host's certificate (https-hosts does it on first use) and warms the
- *  servers' code paths, so that no timed run pays for them. Not counted in any log. */
-async function prewarm(world: World): Promise<void> {
-  const policyFetch = createNodeHttpsFetch({ ca: world.ca.certPem, lookup: async () => world.ip });
-  await Promise.all(Array.from({ length: BENCH_DOMAINS }, async (_, i) => {
-    const response = await policyFetch(`https://mta-sts.${benchDomain(i + 1)}${POLICY_PATH}`);
-    await response.text();
-  }));
+/** Warms the DoH server's code paths (the policy hosts are warmed by addBenchDomains). Not counted in any log. */
+async function prewarmDoh(world: World): Promise<void> {
   const doh = createHttp2Fetch({ ca: world.ca.certPem });
   try {
     await (await doh(`${world.doh.url}?dns=${base64url(encodeQuery('d1.bench.test', 'MX'))}`)).arrayBuffer();
@@ -42,8 +23,8 @@ async function prewarm(world: World): Promise<void> {
 const port = parentPort;
 if (!port) throw new Error('world-worker.ts runs as a worker thread (see remote-world.ts)');
 const world = await startWorld({ loopback: (workerData as { loopback: number }).loopback });
-addBenchDomains(world);
-await prewarm(world);
+await addBenchDomains(world);
+await prewarmDoh(world);
 world.doh.queries.length = 0;
 world.hosts.requests.length = 0;
 

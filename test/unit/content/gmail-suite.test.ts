@@ -6,7 +6,7 @@
 // so a chip without one is an invalid entry (Gmail refuses to send), not a recipient.
 import { gmailAdapter } from '../../../src/content/gmail/adapter.ts';
 import { runAdapterSuite, type Kind, type SuiteDriver } from './adapter-suite.ts';
-import { confirmAsChip, paste as pasteInto } from './support.ts';
+import { confirmAsChip, paste as pasteInto, typeKeys } from './support.ts';
 
 function input(root: Element, kind: Kind): HTMLInputElement {
   const el = root.querySelector<HTMLInputElement>(`div[name="${kind}"] input[role="combobox"]`);
@@ -74,12 +74,7 @@ const driver: SuiteDriver = {
   },
   multi: { file: 'gmail/three-composes.html', testids: ['compose-301', 'compose-302'] },
   typeKeys(root, kind, text) {
-    const el = input(root, kind);
-    el.focus();
-    for (const ch of text) {
-      el.value += ch;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ch }));
-    }
+    typeKeys(input(root, kind), text);
   },
   paste(root, kind, text) {
     pasteInto(input(root, kind), text);

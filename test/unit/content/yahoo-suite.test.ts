@@ -5,6 +5,7 @@
 // field's container, named by the input's aria-controls.
 import { yahooAdapter } from '../../../src/content/yahoo/adapter.ts';
 import { runAdapterSuite, type Kind, type SuiteDriver } from './adapter-suite.ts';
+import { typeKeys } from './support.ts';
 
 function input(root: Element, kind: Kind): HTMLInputElement {
   const el = root.querySelector<HTMLInputElement>(`#message-${kind}-field`);
@@ -71,12 +72,7 @@ const driver: SuiteDriver = {
   },
   multi: { file: 'yahoo/inline-reply.html', testids: ['compose-reply', 'compose-new'] },
   typeKeys(root, kind, text) {
-    const el = input(root, kind);
-    el.focus();
-    for (const ch of text) {
-      el.value += ch;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ch }));
-    }
+    typeKeys(input(root, kind), text);
   },
   paste(root, kind, text) {
     const el = input(root, kind);

@@ -11,7 +11,7 @@ import { memDomain, type ServiceWorldReply, type ServiceWorldRequest } from './s
 
 const port = parentPort;
 if (!port) throw new Error('service-world-worker.ts runs as a worker thread (see service-world.ts)');
-const world = await startWorld({ loopback: (workerData as { loopback: number }).loopback });
+const world = await startWorld({ loopback: (workerData as { loopback: number }).loopback, classicDns: true });
 const zone: Zone = await addBenchDomains(world);
 // The service bench's warm-up domain too.
 await issueCertificates(world, ['mta-sts.enforce.test']);
@@ -54,4 +54,4 @@ port.on('message', (request: ServiceWorldRequest) => {
       break;
   }
 });
-port.postMessage({ id: 0, ready: { dohUrl: world.doh.url, ip: world.ip, caPem: world.ca.certPem, caFile: world.caFile } } satisfies ServiceWorldReply);
+port.postMessage({ id: 0, ready: { dohUrl: world.doh.url, classicUrl: world.doh.classicUrl!, ip: world.ip, caPem: world.ca.certPem, caFile: world.caFile } } satisfies ServiceWorldReply);

@@ -20,12 +20,14 @@ export interface WorldLog {
   requests: { what: string; at: number }[];
 }
 
-export type ServiceWorldReply = { id: number; ready?: { dohUrl: string; ip: string; caPem: string; caFile: string }; log?: WorldLog };
+export type ServiceWorldReply = { id: number; ready?: { dohUrl: string; classicUrl: string; ip: string; caPem: string; caFile: string }; log?: WorldLog };
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 export interface World {
   dohUrl: string;
+  /** The same resolver over classic DNS (dns://127.0.0.N:PORT), for the service's local-resolver setup. */
+  classicUrl: string;
   ip: string;
   caFile: string;
   ask(request: WithoutId<ServiceWorldRequest>): Promise<ServiceWorldReply>;

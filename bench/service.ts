@@ -3,11 +3,15 @@
 // worker thread (service-world-worker.ts) on 127.0.0.88; the load comes from this thread.
 //
 // - cold batch: one POST with the bench scenario's 20 domains (MTA-STS enforce, half on a shared
-//   MX pair) to a service with empty caches, with a delay D on every DoH answer and every policy
+//   MX pair) to a service with empty caches, with a delay D on every DNS answer and every policy
 //   response. Two unrelated domains are checked first: that opens the DoH HTTP/2 session and runs
-//   every code path once (a running service is warm; its caches are what is cold). Policy hosts get a new HTTPS connection each,
-//   as in real life. Through the service the policy host's name is resolved by DoH (one more D
-//   than the browser, whose OS resolves it). Target ≤ 4·D.
+//   every code path once (a running service is warm; its caches are what is cold). Policy hosts
+//   get a new HTTPS connection each, as in real life. Through the service the policy host's name
+//   is resolved by its resolver (one more D than the browser, whose OS resolves it). Target ≤ 4·D.
+//   Twice: with the service's resolver over DoH (HTTP/2), and over classic DNS (`dns://`, the same
+//   zone and delay on UDP) as with a validating resolver beside the service. On this 2-core
+//   machine the batch is CPU-bound at D = 25 ms (the servers' thread takes the other core), and
+//   Node's HTTP/2 client costs more CPU per query than a datagram.
 // - warm: the same 20 domains, one per request, at a fixed 200 requests/s for 10 s over
 //   keep-alive connections; server time is the service's own Server-Timing `total`. Targets
 //   p50 ≤ 2 ms, p99 ≤ 10 ms.
@@ -44,8 +48,8 @@ const HEAP_REPORT = ['--expose-gc', '--import', `data:text/javascript,${encodeUR
   "process.on('SIGUSR2',()=>{globalThis.gc();process.stderr.write('heapUsed '+process.memoryUsage().heapUsed+'\\n')})",
 )}`];
 
-async function startService(world: World, nodeFlags: string[] = []): Promise<Service> {
-  const child = spawn(process.execPath, [...nodeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', world.dohUrl, '--allow-special-use-names',
+async function startService(world: World, nodeFlags: string[] = [], resolver = world.dohUrl): Promise<Service> {
+  const child = spawn(process.execPath, [...nodeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', resolver, '--allow-special-use-names',
     '--allow-egress', `${world.ip}/32`, '--rate-limit', '0', '--timeout', '5000'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
@@ -128,14 +132,17 @@ function rssMb(pid: number): { rss: number; peak: number } {
 }
 
 export interface ServiceBench {
-  cold: { d: number; batchMs: number; overD: number; serverMs: number; cpuMs: number; queries: number; duplicates: number; fetches: number }[];
+  cold: { resolver: ColdResolver; d: number; batchMs: number; overD: number; serverMs: number; cpuMs: number; queries: number; duplicates: number; fetches: number }[];
   warm: { rate: number; requests: number; serverP50: number; serverP99: number; clientP50: number; clientP99: number; lateStarts: number };
   memory: { heapLimitMb: number | null; domains: number; seconds: number; rssStartMb: number; rssMb: number; peakMb: number; liveMb: number }[];
 }
 
 const benchDomains = (): string[] => Array.from({ length: BENCH_DOMAINS }, (_, i) => benchDomain(i + 1));
 
-async function coldBatch(world: World, d: number, runs: number): Promise<ServiceBench['cold'][number]> {
+/** DoH (the default, a public resolver's case) or classic DNS to a validating resolver beside the service (docs/lookup-service.md). */
+type ColdResolver = 'DoH' | 'dns://';
+
+async function coldBatch(world: World, d: number, runs: number, resolver: ColdResolver): Promise<ServiceBench['cold'][number]> {
   await world.ask({ op: 'setDelay', ms: d });
   const times: number[] = [];
   const server: number[] = [];
@@ -144,7 +151,7 @@ async function coldBatch(world: World, d: number, runs: number): Promise<Service
   let fetches = 0;
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const service = await startService(world);
+    const service = await startService(world, [], resolver === 'DoH' ? world.dohUrl : world.classicUrl);
     try {
       // Opens the DoH session and runs every code path once (a policy fetch included): a running
       // service is warm; what is measured is cold caches.
@@ -174,7 +181,7 @@ async function coldBatch(world: World, d: number, runs: number): Promise<Service
       await service.stop();
     }
   }
-  return { d, batchMs: median(times), overD: median(times) / d, serverMs: median(server), cpuMs: median(cpu), queries, duplicates, fetches };
+  return { resolver, d, batchMs: median(times), overD: median(times) / d, serverMs: median(server), cpuMs: median(cpu), queries, duplicates, fetches };
 }
 
 async function warmLoad(world: World, rate: number, seconds: number): Promise<ServiceBench['warm']> {
@@ -247,7 +254,9 @@ export async function benchService(options: { delays?: number[]; runs?: number; 
   const world = await startBenchWorld(WORLD_LOOPBACK);
   try {
     const cold: ServiceBench['cold'] = [];
-    for (const d of options.delays ?? [25, 50, 100]) cold.push(await coldBatch(world, d, options.runs ?? 5));
+    for (const resolver of ['DoH', 'dns://'] as const) {
+      for (const d of options.delays ?? [25, 50, 100]) cold.push(await coldBatch(world, d, options.runs ?? 5, resolver));
+    }
     const warm = await warmLoad(world, options.rate ?? 200, options.seconds ?? 10);
     const memory = [
       await memoryAfter(world, options.memoryDomains ?? 20_000),
@@ -262,9 +271,9 @@ export async function benchService(options: { delays?: number[]; runs?: number; 
 
 export function formatServiceBench(result: ServiceBench): string {
   const lines = [
-    '| cold batch, 20 domains, one POST | D (ms) | client time (ms) | / D (target ≤ 4) | server time (ms) | service CPU (ms) | DNS queries (dup) | policy fetches |',
+    '| cold batch, 20 domains, one POST; service resolver | D (ms) | client time (ms) | / D (target ≤ 4) | server time (ms) | service CPU (ms) | DNS queries (dup) | policy fetches |',
     '|---|---|---|---|---|---|---|---|',
-    ...result.cold.map((c) => `| through the service | ${c.d} | ${c.batchMs.toFixed(1)} | ${c.overD.toFixed(2)} ${c.overD <= 4 ? '✓' : '✗'} | ${c.serverMs.toFixed(1)} | ${c.cpuMs} | ${c.queries} (${c.duplicates}) | ${c.fetches} |`),
+    ...result.cold.map((c) => `| ${c.resolver === 'DoH' ? 'DoH (HTTP/2)' : 'dns:// (UDP, resolver on loopback)'} | ${c.d} | ${c.batchMs.toFixed(1)} | ${c.overD.toFixed(2)} ${c.overD <= 4 ? '✓' : '✗'} | ${c.serverMs.toFixed(1)} | ${c.cpuMs} | ${c.queries} (${c.duplicates}) | ${c.fetches} |`),
     '',
     '| warm, one domain per request | rate (req/s) | requests | server p50 (ms, ≤ 2) | server p99 (ms, ≤ 10) | client p50 (ms) | client p99 (ms) | late starts |',
     '|---|---|---|---|---|---|---|---|',

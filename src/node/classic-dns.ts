@@ -1,7 +1,7 @@
 // Classic DNS (RFC 1035 s4.2) to a resolver on loopback, as an UpstreamExchange for the engine's
 // resolver (src/core/dns/doh.ts): the same query bytes (wire.ts encodeQuery: RD, AD, EDNS0 with
 // DO and a payload size of 1232) and the same decoding and checks (transport.ts answerFromBytes:
-// strict wire scan, question, ID, answer section, EDE).
+// strict wire scan, question, ID, answer section, EDE); a datagram is decoded once.
 // - UDP first, from a fresh socket per query: a random source port (the kernel's ephemeral port
 //   choice) and a random 16-bit ID (RFC 5452 s9.2). The socket is connected, so only datagrams
 //   from the resolver's address and port arrive; a datagram whose ID or question does not match
@@ -15,7 +15,7 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { answerFromBytes, hostOf, type Exchange, type UpstreamExchange } from '../core/dns/transport.ts';
+import { answerFromBytes, answerFromDecoded, hostOf, type Exchange, type UpstreamExchange } from '../core/dns/transport.ts';
 import { decodeResponse, encodeQuery } from '../core/dns/wire.ts';
 import type { RRType } from '../core/types.ts';
 
@@ -36,54 +36,89 @@ export interface ClassicDnsTarget {
 
 class Ended extends Error {}
 
+/**
+ * Ends the exchange's one pending socket (the timeout or the caller's abort). An AbortController
+ * per query did the same at a measurable cost (EventTarget), for one listener at a time.
+ */
+class Stopper {
+  stopped = false;
+  private listener: (() => void) | null = null;
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const listener = this.listener;
+    this.listener = null;
+    listener?.();
+  }
+  /** `listener` runs on stop (at once if stopped already); returns the cancel. */
+  on(listener: () => void): () => void {
+    if (this.stopped) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.listener = listener;
+    return () => {
+      if (this.listener === listener) this.listener = null;
+    };
+  }
+}
+
 function idOf(bytes: Uint8Array): number {
   return ((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0);
 }
 
-/** Is this datagram a response to our ID and question? (Cheap checks first; then the full decode.) */
-function answersUs(bytes: Uint8Array, name: string, type: RRType, id: number): boolean {
-  if (bytes.length < 12 || idOf(bytes) !== id || ((bytes[2] ?? 0) & FLAG_QR) === 0) return false;
+type Decoded = ReturnType<typeof decodeResponse>;
+
+/**
+ * The datagram decoded if it is a response to our ID and question, else null (cheap checks
+ * first; then the full decode, which the answer then reuses).
+ */
+function decodedIfOurs(bytes: Uint8Array, name: string, type: RRType, id: number): Decoded | null {
+  if (bytes.length < 12 || idOf(bytes) !== id || ((bytes[2] ?? 0) & FLAG_QR) === 0) return null;
   const decoded = decodeResponse(bytes);
-  // A response with our ID that cannot be decoded is kept: answerFromBytes reports it as the
+  // A response with our ID that cannot be decoded is kept: answerFromDecoded reports it as the
   // error. One that decodes but echoes another question is not ours.
-  if (!decoded.ok) return true;
+  if (!decoded.ok) return decoded;
   const [question, ...more] = decoded.message.questions;
-  return question !== undefined && more.length === 0 && question.type === type && question.class === 'IN'
+  const ours = question !== undefined && more.length === 0 && question.type === type && question.class === 'IN'
     && question.name.toLowerCase().replace(/\.$/, '') === name;
+  return ours ? decoded : null;
 }
 
-function askUdp(target: ClassicDnsTarget, query: Uint8Array, name: string, type: RRType, id: number, ended: AbortSignal): Promise<Uint8Array> {
+function askUdp(target: ClassicDnsTarget, query: Uint8Array, name: string, type: RRType, id: number, ended: Stopper): Promise<{ bytes: Uint8Array; decoded: Decoded }> {
   return new Promise((resolve, reject) => {
     const socket: UdpSocket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
-    const finish = (error: Error | null, bytes?: Uint8Array): void => {
-      ended.removeEventListener('abort', onEnd);
+    let finished = false;
+    const finish = (error: Error | null, answer?: { bytes: Uint8Array; decoded: Decoded }): void => {
+      if (finished) return;
+      finished = true;
+      cancelEnd();
       socket.close();
       if (error) reject(error);
-      else resolve(bytes as Uint8Array);
+      else resolve(answer as { bytes: Uint8Array; decoded: Decoded });
     };
-    const onEnd = (): void => finish(new Ended());
-    ended.addEventListener('abort', onEnd, { once: true });
+    const cancelEnd = ended.on(() => finish(new Ended()));
     socket.on('error', (error) => finish(error));
     socket.on('message', (message: Buffer) => {
       const bytes = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      if (answersUs(bytes, name, type, id)) finish(null, bytes);
+      const decoded = decodedIfOurs(bytes, name, type, id);
+      if (decoded) finish(null, { bytes, decoded });
     });
     socket.connect(target.port, target.address, () => socket.send(query));
   });
 }
 
-function askTcp(target: ClassicDnsTarget, query: Uint8Array, ended: AbortSignal): Promise<Uint8Array> {
+function askTcp(target: ClassicDnsTarget, query: Uint8Array, ended: Stopper): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const socket: Socket = tcpConnect({ host: target.address, port: target.port });
     let received: Buffer = Buffer.alloc(0);
     const finish = (error: Error | null, bytes?: Uint8Array): void => {
-      ended.removeEventListener('abort', onEnd);
+      cancelEnd();
       socket.destroy();
       if (error) reject(error);
       else resolve(bytes as Uint8Array);
     };
-    const onEnd = (): void => finish(new Ended());
-    ended.addEventListener('abort', onEnd, { once: true });
+    const cancelEnd = ended.on(() => finish(new Ended()));
     socket.setNoDelay(true);
     socket.once('connect', () => {
       const framed = Buffer.alloc(2 + query.length);
@@ -111,22 +146,21 @@ export function createClassicDnsExchange(target: ClassicDnsTarget): UpstreamExch
     if (signal?.aborted) return { kind: 'aborted' };
     const id = randomInt(0, 0x10000);
     const query = encodeQuery(name, type, id);
-    const ended = new AbortController();
+    const ended = new Stopper();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      ended.abort();
+      ended.stop();
     }, timeoutMs);
-    const onCallerAbort = (): void => ended.abort();
+    const onCallerAbort = (): void => ended.stop();
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     let over = 'UDP';
     try {
-      let bytes = await askUdp(target, query, name, type, id, ended.signal);
-      if (((bytes[2] ?? 0) & FLAG_TC) !== 0 || bytes.length > EDNS_UDP_SIZE) {
-        over = 'TCP';
-        bytes = await askTcp(target, query, ended.signal);
-        if (bytes.length > MAX_TCP_MESSAGE) return { kind: 'error', url: target.url, error: `${host} sent an oversized answer over TCP.` };
-      }
+      const udp = await askUdp(target, query, name, type, id, ended);
+      if (((udp.bytes[2] ?? 0) & FLAG_TC) === 0 && udp.bytes.length <= EDNS_UDP_SIZE) return answerFromDecoded(target.url, udp.decoded, name, type, id);
+      over = 'TCP';
+      const bytes = await askTcp(target, query, ended);
+      if (bytes.length > MAX_TCP_MESSAGE) return { kind: 'error', url: target.url, error: `${host} sent an oversized answer over TCP.` };
       return answerFromBytes(target.url, bytes, name, type, id);
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted' };

@@ -1,9 +1,12 @@
 // The DoH client (src/core/dns) against the in-process DoH server (test/support/doh-server.ts),
 // over Node 20's real global fetch (plain HTTP) and over HTTPS with a run-time test CA.
+import { createSocket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { classify, createCachingResolver, createDohResolver, encodeQuery, base64url } from '../../src/core/dns/index.ts';
 import type { FetchLike } from '../../src/core/types.ts';
+import { createResolverForUrls } from '../../src/node/resolver.ts';
 import { startDohServer, type DohServer } from '../support/doh-server.ts';
 import { loadZone, type Zone } from '../support/zone.ts';
 
@@ -167,5 +170,62 @@ describe('DoH client against the test DoH server (HTTPS, test CA)', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('classic DNS beside the test DoH server (the dns:// resolver of the CLI and the service)', () => {
+  let server: DohServer;
+  beforeAll(async () => {
+    server = await startDohServer({ zone, classic: true });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  afterEach(() => {
+    server.setDelay(0);
+    server.setZone(zone);
+  });
+  const classic = (timeoutMs = 2000) => createResolverForUrls([server.classicUrl as string], { timeoutMs });
+
+  it('gives the same answers as DoH, from the same zone, and logs the queries in the same log', async () => {
+    expect(server.classicUrl).toMatch(/^dns:\/\/127\.0\.0\.1:\d+$/);
+    const before = server.queries.length;
+    for (const [name, type] of [['signed.test', 'MX'], ['plain.test', 'MX'], ['_smtp._tls.signed.test', 'TXT'], ['nothing.signed.test', 'A'], ['broken.signed.test', 'MX']] as const) {
+      const overUdp = await classic().query(name, type);
+      const overDoh = await createDohResolver({ urls: [server.url], fetch: realFetch, timeoutMs: 2000 }).query(name, type);
+      expect({ ...overUdp, resolver: undefined, error: undefined }).toEqual({ ...overDoh, resolver: undefined, error: undefined });
+    }
+    expect(server.queries.slice(before).filter((q) => q.name === 'signed.test' && q.type === 'MX')).toHaveLength(2);
+    expect(classify(await classic().query('signed.test', 'MX'))).toBe('secure');
+  });
+
+  it('truncates a UDP answer larger than the EDNS size (TC set, no records); the client gets it whole over TCP', async () => {
+    const strings = Array.from({ length: 12 }, (_, i) => `${String(i).padStart(2, '0')}${'x'.repeat(198)}`);
+    server.setZone({ ...zone, records: { ...zone.records, 'big.plain.test': { TXT: [strings] } } });
+    const socket = createSocket('udp4');
+    try {
+      const port = Number(new URL(server.classicUrl as string).port);
+      const reply = new Promise<Buffer>((resolve) => socket.once('message', resolve));
+      socket.send(encodeQuery('big.plain.test', 'TXT', 4242), port, '127.0.0.1');
+      const datagram = await reply;
+      expect(datagram.readUInt16BE(0)).toBe(4242);
+      expect(datagram[2]! & 0x02).toBe(0x02); // TC
+      expect(datagram.readUInt16BE(6)).toBe(0); // no answer records
+      expect(datagram.length).toBeLessThan(1232);
+    } finally {
+      socket.close();
+    }
+    const result = await classic().query('big.plain.test', 'TXT');
+    expect(result.outcome).toBe('answer');
+    expect(result.records).toEqual([strings]);
+  });
+
+  it('answers after the delay, and never for a name that hangs', async () => {
+    server.setDelay(120);
+    const started = performance.now();
+    expect((await classic().query('plain.test', 'MX')).outcome).toBe('answer');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+    server.setDelay(0);
+    expect((await classic(200).query('slow.signed.test', 'MX')).outcome).toBe('timeout');
   });
 });

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import * as dnsPacket from '@dnsquery/dns-packet';
 import type { Answer, Packet } from '@dnsquery/dns-packet';
+import { startClassicDnsListener } from './classic-dns-listener.ts';
 import { resolveInZone, checkZone, zoneChanged, type Zone } from './zone.ts';
 
 const DNS_MESSAGE = 'application/dns-message';
@@ -83,8 +84,10 @@ export interface DohServerOptions {
   /** Delay before each answer, in ms (simulates resolver latency). */
   delayMs?: number;
   failMode?: FailMode;
-  /** Per-query misbehaviour, consulted before the zone (see HostileDns). */
+  /** Per-query misbehaviour, consulted before the zone (see HostileDns). HTTP only. */
   hostile?: HostileDns;
+  /** Also answer classic DNS (UDP, TCP) on `host` (classic-dns-listener.ts): same zone, delay and log. */
+  classic?: boolean;
 }
 
 export interface DohQueryLogEntry {
@@ -98,6 +101,8 @@ export interface DohServer {
   /** The endpoint, e.g. http://127.0.0.1:43123/dns-query */
   url: string;
   port: number;
+  /** dns://HOST:PORT when started with `classic`. */
+  classicUrl?: string;
   /** Every well-formed query received, in arrival order (including hung and failed ones). */
   queries: DohQueryLogEntry[];
   setDelay(ms: number): void;
@@ -374,10 +379,29 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  // Classic DNS answers from the zone (hostile specs and fail modes are HTTP-level, not here).
+  const classic = options.classic
+    ? await startClassicDnsListener(host, (query, _raw, reply) => {
+      const question = query.questions?.[0];
+      if (!question) return;
+      queries.push({ name: question.name.toLowerCase().replace(/\.$/, ''), type: String(question.type), at: Date.now() });
+      const respond = (): void => {
+        const answer = answerQuery(zone, query);
+        if (answer !== 'hang') reply(answer.response);
+      };
+      if (delayMs <= 0) return respond();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        respond();
+      }, delayMs);
+      timers.add(timer);
+    })
+    : null;
 
   return {
     url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}/dns-query`,
     port,
+    ...(classic ? { classicUrl: classic.url } : {}),
     queries,
     setDelay(ms: number) {
       delayMs = ms;
@@ -400,10 +424,11 @@ export async function startDohServer(options: DohServerOptions): Promise<DohServ
       timers.clear();
       for (const res of held) res.destroy();
       held.clear();
-      return new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      return Promise.all([closed, classic?.close()]).then(() => undefined);
     },
   };
 }

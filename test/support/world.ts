@@ -83,11 +83,11 @@ export interface World {
 }
 
 /** `loopback`: N of 127.0.0.N, one per suite so suites can run side by side on port 443. */
-export async function startWorld(options: { loopback: number; delayMs?: number; ca?: TestCa }): Promise<World> {
+export async function startWorld(options: { loopback: number; delayMs?: number; ca?: TestCa; classicDns?: boolean }): Promise<World> {
   const ip = loopbackAddress(options.loopback);
   const ca = options.ca ?? (await createTestCa());
   const dohCert = await issueCertificate(ca, { dnsNames: ['cloudflare-dns.com', 'dns.google', 'localhost'], ipAddresses: [ip] });
-  const doh = await startDohServer({ zone: scenarioZone(ip), tls: dohCert, host: ip, delayMs: options.delayMs ?? 0 });
+  const doh = await startDohServer({ zone: scenarioZone(ip), tls: dohCert, host: ip, delayMs: options.delayMs ?? 0, classic: options.classicDns ?? false });
   const hosts = await startHttpsHosts({ host: ip, port: 443, ca, hosts: scenarioPolicyHosts() });
   if (options.delayMs) hosts.setDelay(options.delayMs);
   const dohFetch = createNodeHttpsFetch({ ca: ca.certPem });

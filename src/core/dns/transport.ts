@@ -101,7 +101,11 @@ export function checkAnswerFits(message: DecodedResponse, name: string, type: RR
  * wire scan), the question and ID checked, the answer section checked.
  */
 export function answerFromBytes(url: string, bytes: Uint8Array, name: string, type: RRType, id: number): Exchange {
-  const decoded = decodeResponse(bytes);
+  return answerFromDecoded(url, decodeResponse(bytes), name, type, id);
+}
+
+/** answerFromBytes for bytes already decoded (classic DNS decodes a datagram to see whether it is ours). */
+export function answerFromDecoded(url: string, decoded: ReturnType<typeof decodeResponse>, name: string, type: RRType, id: number): Exchange {
   // The host is only for messages: parsing the URL for every good answer costs more than it seems.
   if (!decoded.ok) return { kind: 'error', url, error: `${hostOf(url)}: ${decoded.error}` };
   const problem = checkAnswerFits(decoded.message, name, type, () => hostOf(url), id);

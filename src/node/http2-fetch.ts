@@ -23,13 +23,22 @@
 // - The session is unref'd while no request is active, so it never keeps a CLI process alive;
 //   close() ends every session, and the fetch refuses requests after it.
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
+import { createRequire } from 'node:module';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { readAtMost } from '../core/read-body.ts';
 import type { FetchLike } from '../core/types.ts';
 import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
 import { ipFamily } from './ip-literal.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
+
+/**
+ * node:tls, loaded at the first connection (3-4 ms of start-up here): while the SYN is on the
+ * wire, and never in a run whose resolver is classic DNS (the CLI builds this fetch at start).
+ */
+const requireBuiltin = createRequire(import.meta.url);
+let tlsModule: typeof import('node:tls') | undefined;
+const tls = (): typeof import('node:tls') => (tlsModule ??= requireBuiltin('node:tls') as typeof import('node:tls'));
 
 export interface Http2FetchOptions {
   /** Trust anchors (PEM). Default: Node's CA store plus NODE_EXTRA_CA_CERTS. */
@@ -168,7 +177,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
       const tcp: Socket = tunnel ?? tcpConnect({ host: address, port });
       let socket: TLSSocket | undefined;
       const startTls = (): void => {
-        socket = tlsConnect({
+        socket = tls().connect({
           socket: tcp,
           // The name checked against the certificate: the URL's (an IP literal is checked as an IP).
           host: hostname,

@@ -13,7 +13,7 @@ import {
   type FetchLike,
   type Resolver,
 } from '../../core/index.ts';
-import { createNodeHttpsFetch, type NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
+import type { NodeHttpsFetch, NodeHttpsFetchOptions } from '../../node/https-fetch.ts';
 import { createResolverForUrls } from '../../node/resolver.ts';
 import { escapeForTerminal, jsonForTerminal } from '../escape.ts';
 import type { Io } from '../io.ts';
@@ -38,24 +38,33 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
   const upstream = createCachingResolver(createResolverForUrls(options.resolvers, { doh: context.doh, timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, options.timeoutMs) }));
   const watch = watchReachability(resolverWithDeadline(upstream, context.deadline));
   const resolver = watch.resolver;
-  const policyFetch = createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) });
+  // The policy fetch (node:https, node:tls: ~5 ms to load) is first needed one round trip after
+  // the first queries: it loads once they are out, beside Node's fetch classes.
+  let policyFetch: Promise<NodeHttpsFetch> | undefined;
+  const loadPolicyFetch = (): Promise<NodeHttpsFetch> => (policyFetch ??= import('../../node/https-fetch.ts').then(({ createNodeHttpsFetch }) =>
+    createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) })));
+  const fetch: FetchLike = async (input, init) => (await loadPolicyFetch())(input, init);
   let assessments: Assessment[];
   try {
     const running = assessAddresses(options.targets, {
       resolver,
-      fetch: fetchWithDeadline(policyFetch, context.deadline),
+      fetch: fetchWithDeadline(fetch, context.deadline),
       policyCache: createMemoryPolicyCache(),
       sender: options.sender ? { mtaSts: SENDERS[options.sender].mtaSts, dane: SENDERS[options.sender].dane } : undefined,
       timeoutMs: options.timeoutMs,
       // The policy fetch resolves its host through this same resolver (lookupThroughResolver).
       prefetchPolicyHost: true,
     });
-    // The first queries are on the wire by the time a timer runs: load Node's fetch classes
-    // (undici, needed by the policy fetch's Response) while their answers travel (command.ts).
-    setTimeout(() => void globalThis.Response, 0);
+    // The first queries are on the wire by the time a timer runs: load the policy fetch and Node's
+    // fetch classes (undici, needed by the policy fetch's Response) while their answers travel
+    // (command.ts).
+    setTimeout(() => {
+      void loadPolicyFetch();
+      void globalThis.Response;
+    }, 0);
     assessments = await running;
   } finally {
-    policyFetch.close();
+    (await policyFetch)?.close();
   }
   io.out(options.json ? jsonForTerminal(assessments) : formatTable(assessments, io.columns === undefined ? {} : { columns: io.columns }));
   const unreachable = watch.unreachable();

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createHttp2Fetch } from '../src/node/http2-fetch.ts';
 import { createNodeHttpsFetch } from '../src/node/https-fetch.ts';
 import type { NetReply, NetRequest } from './remote-fetch.ts';
+import type { NodeResponse } from '../src/node/fetch-parts.ts';
 
 const port = parentPort;
 if (!port) throw new Error('net-worker.ts runs as a worker thread (see remote-fetch.ts)');
@@ -49,7 +50,7 @@ async function perform(request: Extract<NetRequest, { op: 'fetch' }>): Promise<N
       body.set(chunk.subarray(0, Math.max(0, total - offset)), offset);
       offset += chunk.length;
     }
-    return { id: request.id, status: response.status, headers: [...response.headers], body };
+    return { id: request.id, status: response.status, headers: [...(response as NodeResponse).headers.entries()], body };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -17,7 +17,7 @@
 //
 // Plugs into createAssessmentService (assessment-service.ts), which keeps the session cache,
 // the in-flight sharing, "check again" and the forget semantics.
-import { notCheckedAssessment, readAtMost, type Assessment, type FetchLike, type Reason, type SenderCapabilities } from '../core/index.ts';
+import { notCheckedAssessment, readAtMost, type Assessment, type FetchLike, type FetchResponse, type Reason, type SenderCapabilities } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
 import {
   CLIENT_HEADER, infoSchema, LOOKUP_API, MAX_BODY_BYTES, MAX_DOMAINS, PATHS, parseAssessResponse, problemSchema, type ServiceAssessment,
@@ -121,13 +121,13 @@ export function versionSkew(engine: string, extension: string): boolean {
 }
 
 /** The body as text, or null when it is longer than `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string | null> {
+async function readCapped(response: FetchResponse, max: number): Promise<string | null> {
   if (!response.body) return response.text();
   const read = await readAtMost(response.body, max);
   return read === 'too-large' ? null : new TextDecoder().decode(read);
 }
 
-const isJson = (response: Response, type: 'json' | 'problem'): boolean => {
+const isJson = (response: FetchResponse, type: 'json' | 'problem'): boolean => {
   const media = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   return type === 'json' ? media === 'application/json' : media === 'application/problem+json' || media === 'application/json';
 };
@@ -168,7 +168,7 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
   }
 
   /** One request to the service, with its own timeout; a thrown error means "not reached". */
-  async function request(url: string, init: RequestInit): Promise<{ response: Response; done: () => void } | { failure: Failure }> {
+  async function request(url: string, init: RequestInit): Promise<{ response: FetchResponse; done: () => void } | { failure: Failure }> {
     const controller = new AbortController();
     let timedOut = false;
     const cancel = schedule(() => {
@@ -194,7 +194,7 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
   }
 
   /** The failure a non-200 answer means (problem+json code where the service gave one). */
-  async function failureOf(response: Response, service: LookupServiceSetting): Promise<Failure> {
+  async function failureOf(response: FetchResponse, service: LookupServiceSetting): Promise<Failure> {
     const status = response.status;
     if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
       return { reason: reason('extension.service-bad-response', t('bg_service_redirect')), ttlS: FAILURE_TTL_S };
@@ -242,7 +242,7 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
     }
   }
 
-  async function readAssessAnswer(response: Response, service: LookupServiceSetting, domains: string[]): Promise<Outcome> {
+  async function readAssessAnswer(response: FetchResponse, service: LookupServiceSetting, domains: string[]): Promise<Outcome> {
     if (response.status !== 200 || response.type === 'opaqueredirect') {
       const failure = await failureOf(response, service);
       if (response.status === 400 && failure.problem === 'too-many-domains' && domains.length > 1) return { tooMany: true };

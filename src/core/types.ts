@@ -82,7 +82,23 @@ export interface Resolver {
 // ---------------------------------------------------------------------------------------------
 // HTTP (injected so the service worker and Node run the same code)
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+/**
+ * What InTransit reads of an HTTP response. A WHATWG Response has all of it (the browser's fetch);
+ * the Node fetches (src/node) return only this, so that the CLI never loads Node's own fetch
+ * classes (undici: ~18 ms of CPU at the start of every run, docs/decisions.md "Command line").
+ */
+export interface FetchResponse {
+  readonly status: number;
+  /** 'opaqueredirect' for a browser's manual redirect; Node's fetches give the 3xx itself. */
+  readonly type: ResponseType;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  text(): Promise<string>;
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<FetchResponse>;
 
 // ---------------------------------------------------------------------------------------------
 // Verdicts

@@ -27,8 +27,8 @@ import { createRequire } from 'node:module';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { readAtMost } from '../core/read-body.ts';
-import type { FetchLike } from '../core/types.ts';
-import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
+import type { FetchLike, FetchResponse } from '../core/types.ts';
+import { abortReason, bodyStream, fetchFailed, NodeResponse, NULL_BODY_STATUSES, requestBody, requestHeaders, type BodyStream } from './fetch-parts.ts';
 import { ipFamily } from './ip-literal.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
@@ -107,19 +107,12 @@ const NGHTTP2_REFUSED_STREAM = 0x7;
 /** Times one request is sent again after REFUSED_STREAM. */
 const MAX_REFUSED_RETRIES = 3;
 
-function responseHeaders(raw: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
+/** The response's header fields from Node's HTTP/2 headers object, pseudo-headers left out. */
+function* responseHeaderPairs(raw: IncomingHttpHeaders): Generator<[string, string]> {
   for (const [name, value] of Object.entries(raw)) {
     if (name.startsWith(':') || value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) {
-      try {
-        headers.append(name, one);
-      } catch {
-        // A header the WHATWG Headers class refuses is dropped.
-      }
-    }
+    for (const one of Array.isArray(value) ? value : [value]) yield [name, one];
   }
-  return headers;
 }
 
 type Connection = { kind: 'h2'; session: ClientHttp2Session } | { kind: 'http1' };
@@ -297,7 +290,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
 
   const fetchImpl: FetchLike = (input, init = {}) => send(input, init, 0);
 
-  async function send(input: string, init: RequestInit, refused: number): Promise<Response> {
+  async function send(input: string, init: RequestInit, refused: number): Promise<FetchResponse> {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     if (closed) throw fetchFailed('this fetch was closed');
@@ -329,17 +322,17 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
     }
 
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => {
+    for (const [name, value] of Object.entries(requestHeaders(init.headers))) {
       // Connection-specific fields are not allowed in HTTP/2 (RFC 9113 s8.2.2).
       if (!['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host'].includes(name)) headers[name] = value;
-    });
+    }
     headers[':method'] = method;
     headers[':path'] = url.pathname + url.search;
     headers[':authority'] = url.host;
     headers[':scheme'] = 'https';
     if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
 
-    return new Promise<Response>((resolvePromise, rejectPromise) => {
+    return new Promise<FetchResponse>((resolvePromise, rejectPromise) => {
       let done = false;
       let responseBody: BodyStream | null = null;
       let h2: ClientHttp2Stream;
@@ -405,9 +398,7 @@ export function createHttp2Fetch(options: Http2FetchOptions = {}): Http2Fetch {
         responseBody = nullBody ? null : bodyStream({ readable: h2, complete: () => false, cutMessage: 'stream closed before the body was complete', release: () => h2.close(NGHTTP2_CANCEL) });
         if (nullBody) h2.resume();
         done = true;
-        const response = new Response(responseBody?.stream ?? null, { status, headers: responseHeaders(raw) });
-        Object.defineProperty(response, 'url', { value: url.href });
-        resolvePromise(response);
+        resolvePromise(new NodeResponse(status, url.href, responseHeaderPairs(raw), responseBody?.stream ?? null));
       });
       if (payload !== undefined) h2.end(payload);
     });

@@ -1,5 +1,6 @@
 // A real fetch for Node over node:https, for code that takes an injected FetchLike (the engine's
-// MTA-STS policy fetch). Differences from Node's global fetch that matter here:
+// MTA-STS policy fetch). It answers with a NodeResponse (fetch-parts.ts), not a WHATWG Response.
+// Differences from Node's global fetch that matter here:
 // - the connection address can come from our own resolver (`lookup`, e.g. DoH), while SNI, the
 //   Host header and certificate name checks keep using the URL's hostname;
 // - the trust anchors can be given per instance (`ca`);
@@ -16,7 +17,7 @@ import type { ClientRequest } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { FetchLike } from '../core/types.ts';
-import { abortReason, bodyStream, fetchFailed, NULL_BODY_STATUSES, requestBody, type BodyStream } from './fetch-parts.ts';
+import { abortReason, bodyStream, fetchFailed, NodeResponse, NULL_BODY_STATUSES, rawHeaderPairs, requestBody, requestHeaders, type BodyStream } from './fetch-parts.ts';
 import { leafOnlyDuringHandshake } from './leaf-identity.ts';
 import { connectAuthority, openTunnel, proxyRouter, type HttpProxyOptions } from './proxy.ts';
 
@@ -45,18 +46,6 @@ export type NodeHttpsFetch = FetchLike & {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-
-function headersFrom(raw: string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i] as string, raw[i + 1] as string);
-    } catch {
-      // A header the WHATWG Headers class refuses (invalid name/value) is dropped.
-    }
-  }
-  return headers;
-}
 
 /** Creates a FetchLike that speaks HTTPS through node:https. */
 export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeHttpsFetch {
@@ -103,8 +92,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
     }
     const port = options.port ?? (url.port === '' ? 443 : Number(url.port));
 
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+    const headers = requestHeaders(init.headers);
     headers.host = url.host; // the URL's name (and port if it has one), never the IP we dial
     if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
 
@@ -157,7 +145,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
       });
     }
 
-    return new Promise<Response>((resolvePromise, rejectPromise) => {
+    return new Promise<NodeResponse>((resolvePromise, rejectPromise) => {
       let done = false;
       let responseBody: BodyStream | null = null;
       const req = request(requestOptions);
@@ -234,19 +222,7 @@ export function createNodeHttpsFetch(options: NodeHttpsFetchOptions = {}): NodeH
         // The abort listener stays until the body is finished, so abort also stops a download.
         res.once('close', cleanup);
         done = true;
-        let response: Response;
-        try {
-          response = new Response(responseBody?.stream ?? null, {
-            status,
-            statusText: res.statusMessage ?? '',
-            headers: headersFrom(res.rawHeaders),
-          });
-        } catch {
-          // A reason phrase the WHATWG Response refuses: keep the status, drop the phrase.
-          response = new Response(responseBody?.stream ?? null, { status, headers: headersFrom(res.rawHeaders) });
-        }
-        Object.defineProperty(response, 'url', { value: url.href });
-        resolvePromise(response);
+        resolvePromise(new NodeResponse(status, url.href, rawHeaderPairs(res.rawHeaders), responseBody?.stream ?? null));
       });
       req.end(payload);
     });

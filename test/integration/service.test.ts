@@ -271,7 +271,7 @@ describe('who may call it', () => {
     const { service } = await started(['--tls-cert', writeTempFile('cert.pem', cert.cert), '--tls-key', writeTempFile('key.pem', cert.key)]);
     expect(service.url).toMatch(/^https:\/\/127\.0\.0\.81:\d+$/);
     const res = await createNodeHttpsFetch({ ca: world.ca.certPem })(`${service.url}/v1/health`);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(JSON.parse(await res.text())).toEqual({ status: 'ok' });
   });
 });
 

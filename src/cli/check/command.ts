@@ -28,10 +28,6 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   doh.preconnect(options.resolvers[0] as string);
   try {
     const { check } = await import('./engine.ts');
-    // Node loads its fetch classes (undici, ~15 ms of CPU) on the first use of Response or
-    // Headers: make that now, while the DoH handshake is on the wire, not when the first answer
-    // is in. Over classic DNS there is no handshake: check() does it once the first queries are out.
-    if (options.resolvers[0]?.startsWith('https:')) void globalThis.Response;
     return await check(options, { doh, deadline, connect }, io);
   } finally {
     doh.close();

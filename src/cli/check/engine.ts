@@ -4,6 +4,7 @@
 // (DoH, or classic DNS to a loopback resolver), so a local resolver controls a run completely; the
 // policy host's addresses are asked for together with its `_mta-sts` TXT record (prefetch). Certificates are checked against the system CAs plus
 // NODE_EXTRA_CA_CERTS, as Node does.
+import { isIP } from 'node:net';
 import {
   assessAddresses,
   createCachingResolver,
@@ -39,7 +40,7 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
   const watch = watchReachability(resolverWithDeadline(upstream, context.deadline));
   const resolver = watch.resolver;
   // The policy fetch (node:https, node:tls: ~5 ms to load) is first needed one round trip after
-  // the first queries: it loads once they are out, beside Node's fetch classes.
+  // the first queries: it loads once they are out.
   let policyFetch: Promise<NodeHttpsFetch> | undefined;
   const loadPolicyFetch = (): Promise<NodeHttpsFetch> => (policyFetch ??= import('../../node/https-fetch.ts').then(({ createNodeHttpsFetch }) =>
     createNodeHttpsFetch({ ...context.connect, lookup: (host) => lookupThroughResolver(resolver, host) })));
@@ -55,12 +56,15 @@ export async function check(options: CheckOptions, context: CheckContext, io: Io
       // The policy fetch resolves its host through this same resolver (lookupThroughResolver).
       prefetchPolicyHost: true,
     });
-    // The first queries are on the wire by the time a timer runs: load the policy fetch and Node's
-    // fetch classes (undici, needed by the policy fetch's Response) while their answers travel
-    // (command.ts).
+    // The first queries are on the wire by the time a timer runs: prepare the policy fetch while
+    // their answers travel. Besides its module: the WHATWG streams (its body, ~2 ms to load), and
+    // node:net's isIP on a name, which compiles Node's IPv6 pattern at its first uses (~3 ms, then
+    // ~1 ms): the TLS name check calls it in the handshake, on the critical path otherwise.
     setTimeout(() => {
       void loadPolicyFetch();
-      void globalThis.Response;
+      void globalThis.ReadableStream;
+      isIP('warm-up.invalid');
+      isIP('warm-up.invalid');
     }, 0);
     assessments = await running;
   } finally {

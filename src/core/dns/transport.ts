@@ -4,7 +4,7 @@
 // core has no sockets) are injected per upstream as an UpstreamExchange and share the decoding and
 // the checks here (answerFromBytes), so every answer passes the same wire-scan and answer-check.
 import { readAtMost } from '../read-body.ts';
-import type { FetchLike, RRType } from '../types.ts';
+import type { FetchLike, FetchResponse, RRType } from '../types.ts';
 import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
 
@@ -57,7 +57,7 @@ function requestFor(url: string, query: Uint8Array, method: 'GET' | 'POST', sign
   return { url: `${url}${separator}dns=${base64url(query)}`, init };
 }
 
-async function readCapped(response: Response, host: string): Promise<Uint8Array | string> {
+async function readCapped(response: FetchResponse, host: string): Promise<Uint8Array | string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > MAX_RESPONSE_BYTES) {
     await response.body?.cancel().catch(() => undefined);

@@ -1,7 +1,7 @@
 // Fetching the policy file (RFC 8461 s3.3): `https://mta-sts.<domain>/.well-known/mta-sts.txt`,
 // 200 only, redirects never followed, no HTTP caching, media type text/plain, bounded size and
 // time. `fetch` is injected (src/core is pure); the browser's fetch enforces WebPKI (s3.3).
-import type { Diagnostic, FetchLike } from '../types.ts';
+import type { Diagnostic, FetchLike, FetchResponse } from '../types.ts';
 import { readAtMost } from '../read-body.ts';
 import { capAtWord } from '../text.ts';
 import { capText, quote } from './limits.ts';
@@ -64,7 +64,7 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
       : fail('network', 'The policy fetch was cancelled.', 'mta-sts.fetch.aborted');
 
   try {
-    let response: Response;
+    let response: FetchResponse;
     try {
       response = await Promise.race([
         options.fetch(url, { redirect: 'manual', cache: 'no-store', credentials: 'omit', signal: controller.signal }),
@@ -106,7 +106,7 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
   }
 }
 
-function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetchFailureKind; message: string } | null {
+function checkHeaders(response: FetchResponse, maxBytes: number): { kind: PolicyFetchFailureKind; message: string } | null {
   // Browsers report a manual redirect as an opaque response with status 0; Node reports the 3xx.
   if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     return { kind: 'redirect', message: 'The policy URL redirects elsewhere; senders must not follow redirects (RFC 8461 s3.3).' };
@@ -141,7 +141,7 @@ function checkHeaders(response: Response, maxBytes: number): { kind: PolicyFetch
 }
 
 /** Reads at most maxBytes (RFC 8461 s3.3 suggests 64 KiB); any failure while reading is 'failed'. */
-async function readCapped(response: Response, maxBytes: number, stopped: Promise<never>): Promise<Uint8Array | 'too-large' | 'failed'> {
+async function readCapped(response: FetchResponse, maxBytes: number, stopped: Promise<never>): Promise<Uint8Array | 'too-large' | 'failed'> {
   if (response.body === null) return new Uint8Array(0);
   try {
     return await readAtMost(response.body, maxBytes, stopped);
@@ -150,7 +150,7 @@ async function readCapped(response: Response, maxBytes: number, stopped: Promise
   }
 }
 
-function discardBody(response: Response): void {
+function discardBody(response: FetchResponse): void {
   try {
     response.body?.cancel().catch(() => undefined);
   } catch {

@@ -29,7 +29,8 @@ interface Entry {
 
 interface Shared {
   promise: Promise<DnsResult>;
-  controller: AbortController;
+  /** Null when the caller that started the query has no signal: it waits to the end anyway. */
+  controller: AbortController | null;
   /** Callers still waiting that can abort; the inner query is aborted when the last one does. */
   abortable: number;
   /** Callers waiting without a signal: the inner query must then run to its end. */
@@ -90,17 +91,20 @@ export function createCachingResolver(inner: Resolver, options: CachingResolverO
     return { ...entry.result, ttl: Math.max(0, Math.floor(remainingMs / 1000)) };
   }
 
-  function share(key: string, name: string, type: RRType): Shared {
+  function share(key: string, name: string, type: RRType, abortable: boolean): Shared {
     const existing = inFlight.get(key);
     if (existing) return existing;
-    const controller = new AbortController();
+    // A query started for a caller without a signal is committed to its end (wait()), so it
+    // gets no controller: an AbortController and its signal's listeners per query cost the
+    // lookup service measurable CPU (npm run bench -- service).
+    const controller = abortable ? new AbortController() : null;
     const startedIn = generation;
     const shared: Shared = {
       controller,
       abortable: 0,
       committed: false,
       promise: inner
-        .query(name, type, controller.signal)
+        .query(name, type, controller?.signal)
         .then((result) => store(key, result, startedIn))
         .finally(() => {
           if (inFlight.get(key) === shared) inFlight.delete(key);
@@ -123,7 +127,7 @@ export function createCachingResolver(inner: Resolver, options: CachingResolverO
         if (shared.abortable === 0 && !shared.committed) {
           // Nobody wants this answer any more; a later caller starts a fresh query.
           if (inFlight.get(key) === shared) inFlight.delete(key);
-          shared.controller.abort();
+          shared.controller?.abort();
         }
         resolve(abortedResult(name, type));
       };
@@ -141,7 +145,7 @@ export function createCachingResolver(inner: Resolver, options: CachingResolverO
       const key = `${canonicalWireName(String(name))} ${type}`;
       const hit = lookupFresh(key);
       if (hit) return hit as DnsResult<T>;
-      return wait(key, share(key, name, type), String(name), type, signal);
+      return wait(key, share(key, name, type, signal !== undefined), String(name), type, signal);
     },
     clear() {
       entries.clear();

@@ -17,7 +17,12 @@
 // - Timed: from the first DoH query of the batch reaching the DoH server to the moment the
 //   compose's badge shows the final verdict (a MutationObserver inside the badge's closed shadow
 //   root, through DevTools), both on the machine's clock. Also reported: from the paste, which
-//   adds the content script's reading of the recipient field and its messages.
+//   adds the content script's reading of the recipient field and its messages. Some runs add
+//   ~1.8 s there: Chromium had stopped the extension's service worker, and starting it needs a
+//   new renderer process, which takes that long on this machine (measured: the worker's module
+//   starts 1.8-1.9 s after the paste, its first DoH query 8-88 ms later; with an extension page
+//   open, so that the process lives on, a stopped worker's first query comes 71-169 ms after the
+//   paste). The median hides it unless most runs have it.
 import { addBenchDomains } from './bench-world.ts';
 import { BENCH_APEX, BENCH_DOMAINS, benchAddresses } from './scenario.ts';
 import { CHROME_TEST_BUILD, inBadgeRoot, openGmail, pasteRecipients, readInlineBadge, startHarness } from '../test/e2e/helpers.ts';

@@ -2,19 +2,30 @@
 // many more domains) in a worker thread of their own: they are other machines in real life, and
 // their CPU must not be charged to the load generator. service-world.ts is the main-thread side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { startWorld } from '../test/support/world.ts';
+import { POLICY_PATH, startWorld } from '../test/support/world.ts';
 import type { Zone } from '../test/support/zone.ts';
 import { addBenchDomains, issueCertificates } from './bench-world.ts';
 import { BENCH_APEX } from './scenario.ts';
-import { memDomain, type ServiceWorldReply, type ServiceWorldRequest } from './service-world.ts';
+import { memDomain, WARM_DOMAINS, warmDomain, type ServiceWorldReply, type ServiceWorldRequest } from './service-world.ts';
 
 
 const port = parentPort;
 if (!port) throw new Error('service-world-worker.ts runs as a worker thread (see service-world.ts)');
 const world = await startWorld({ loopback: (workerData as { loopback: number }).loopback, classicDns: true });
 const zone: Zone = await addBenchDomains(world);
-// The service bench's warm-up domain too.
-await issueCertificates(world, ['mta-sts.enforce.test']);
+// The warm-up domains (service.ts): each with its policy host, like the bench's own.
+const warmHosts: string[] = [];
+for (let i = 1; i <= WARM_DOMAINS; i++) {
+  const domain = warmDomain(i);
+  zone.records[domain] = { MX: [`10 mx.${domain}`] };
+  zone.records[`mx.${domain}`] = { A: ['192.0.2.10'] };
+  zone.records[`_mta-sts.${domain}`] = { TXT: ['v=STSv1; id=w1'] };
+  zone.records[`mta-sts.${domain}`] = { A: [world.ip] };
+  world.hosts.set(`mta-sts.${domain}`, { paths: { [POLICY_PATH]: { body: `version: STSv1\nmode: enforce\nmx: mx.${domain}\nmax_age: 86400\n`, contentType: 'text/plain' } } });
+  warmHosts.push(`mta-sts.${domain}`);
+}
+world.doh.setZone(zone);
+await issueCertificates(world, ['mta-sts.enforce.test', ...warmHosts]);
 const memNames: string[] = [];
 world.doh.queries.length = 0;
 world.hosts.requests.length = 0;

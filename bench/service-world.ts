@@ -1,10 +1,14 @@
 // The main-thread side of service-world-worker.ts: the service benchmark's DoH server and policy
 // hosts run in a worker thread; this starts it and talks to it over messages.
 import { startTsWorker } from './remote-fetch.ts';
+import { BENCH_APEX } from './scenario.ts';
 
 export const MEM_APEX = 'mem.bench.test';
 /** The memory phase's domains (m1 … mN.mem.bench.test), added to the zone on request. */
 export const memDomain = (i: number): string => `m${i}.${MEM_APEX}`;
+/** Domains shaped like the bench's (MTA-STS enforce, a policy host each) for warming a service's code. */
+export const WARM_DOMAINS = 20;
+export const warmDomain = (i: number): string => `w${i}.${BENCH_APEX}`;
 
 export type ServiceWorldRequest =
   | { id: number; op: 'setDelay'; ms: number }

@@ -23,10 +23,12 @@
 //     thread: this row is the batch target's measure.
 //   'own thread' (browser-like): DoH and policy fetches run in net-worker.ts, as fetch() runs in
 //     a browser's network process; the engine's thread pays only for building requests and
-//     reading responses (a message each way). Node makes that model dear: structured clones and
-//     a WHATWG Response rebuilt for every answer cost more CPU than the network work itself
-//     (`CPU, all threads`: ~150 ms against ~85 ms for the engine-thread row at D = 25 ms), with
-//     three busy threads on this 2-core machine. Shown for the engine thread's share; the
+//     reading responses (a message each way; a reply becomes a NodeResponse, as cheap as the
+//     browser's native Response, see remote-fetch.ts). The engine's thread is then busy ~25 ms
+//     per batch, but the model is dear in Node: the network thread's fetches plus the structured
+//     clones cost more CPU than the whole engine-thread row (`CPU, all threads`: ~140 ms against
+//     ~90 ms at D = 25 ms), on three busy threads of this 2-core machine, so its batch time
+//     measures the machine more than the engine. Shown for the engine thread's share; the
 //     extension's real figure is `npm run bench -- browser` (real Chromium).
 // - D is added by the servers before each answer; with D = 1 ms the batch time is nearly all
 //   CPU on the engine's thread, a floor no delay explains.

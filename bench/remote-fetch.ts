@@ -1,7 +1,21 @@
 // FetchLikes whose requests run in net-worker.ts (the benchmark's stand-in for a browser's
-// network process): the engine's thread only builds requests and reads responses.
+// network process): the engine's thread only builds requests and reads responses. A reply
+// becomes a NodeResponse (src/node/fetch-parts.ts), not Node's WHATWG Response: a browser builds
+// its Response natively, while Node's (undici, in JavaScript) would charge the engine's thread
+// for a cost the browser does not have.
 import { Worker } from 'node:worker_threads';
 import type { FetchLike } from '../src/core/index.ts';
+import { NodeResponse, requestHeaders } from '../src/node/fetch-parts.ts';
+
+/** The reply's body as the stream a response has. */
+function bodyOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
 
 export type NetRequest =
   | { op: 'fetch'; id: number; via: 'doh' | 'policy'; url: string; method: string; headers: [string, string][]; body?: Uint8Array | string; redirect: RequestRedirect }
@@ -44,9 +58,9 @@ export function startRemoteNetwork(caPem: string, policyIp: string): RemoteNetwo
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = nextId++;
-    const headers: [string, string][] = [...new Headers(init.headers)];
+    const headers: [string, string][] = Object.entries(requestHeaders(init.headers));
     const body = init.body as Uint8Array | string | undefined | null;
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<NodeResponse>((resolve, reject) => {
       const onAbort = (): void => {
         pending.delete(id);
         worker.postMessage({ op: 'abort', id } satisfies NetRequest);
@@ -56,7 +70,7 @@ export function startRemoteNetwork(caPem: string, policyIp: string): RemoteNetwo
       pending.set(id, (reply) => {
         signal?.removeEventListener('abort', onAbort);
         if ('error' in reply) reject(new TypeError(reply.error));
-        else if ('status' in reply) resolve(new Response(reply.status === 204 || reply.status === 304 ? null : (reply.body as unknown as BodyInit), { status: reply.status, headers: reply.headers }));
+        else if ('status' in reply) resolve(new NodeResponse(reply.status, input, reply.headers, reply.status === 204 || reply.status === 304 ? null : bodyOf(reply.body)));
       });
       const request: NetRequest = { op: 'fetch', id, via: kind, url: input, method: init.method ?? 'GET', headers, redirect: init.redirect ?? 'follow' };
       if (body !== undefined && body !== null) request.body = body;

@@ -17,6 +17,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { answerFromBytes, answerFromDecoded, hostOf, type Exchange, type UpstreamExchange } from '../core/dns/transport.ts';
 import { decodeResponse, encodeQuery } from '../core/dns/wire.ts';
+import { limitTime } from '../core/time-limit.ts';
 import type { RRType } from '../core/types.ts';
 
 /** The EDNS0 payload size the query advertises (wire.ts, DNS Flag Day 2020). */
@@ -147,13 +148,7 @@ export function createClassicDnsExchange(target: ClassicDnsTarget): UpstreamExch
     const id = randomInt(0, 0x10000);
     const query = encodeQuery(name, type, id);
     const ended = new Stopper();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ended.stop();
-    }, timeoutMs);
-    const onCallerAbort = (): void => ended.stop();
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const limit = limitTime(timeoutMs, signal, () => ended.stop());
     let over = 'UDP';
     try {
       const udp = await askUdp(target, query, name, type, id, ended);
@@ -164,13 +159,12 @@ export function createClassicDnsExchange(target: ClassicDnsTarget): UpstreamExch
       return answerFromBytes(target.url, bytes, name, type, id);
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted' };
-      if (timedOut || error instanceof Ended) return { kind: 'timeout', url: target.url, error: `${host} did not answer within ${timeoutMs} ms.` };
+      if (limit.timedOut || error instanceof Ended) return { kind: 'timeout', url: target.url, error: `${host} did not answer within ${timeoutMs} ms.` };
       const code = (error as NodeJS.ErrnoException).code;
       const reason = error instanceof Error ? error.message : String(error);
       return { kind: 'error', url: target.url, error: `${host} could not be reached over ${over}: ${code ?? reason}.` };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
+      limit.dispose();
     }
   };
 }

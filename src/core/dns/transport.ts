@@ -4,6 +4,7 @@
 // core has no sockets) are injected per upstream as an UpstreamExchange and share the decoding and
 // the checks here (answerFromBytes), so every answer passes the same wire-scan and answer-check.
 import { readAtMost } from '../read-body.ts';
+import { limitTime } from '../time-limit.ts';
 import type { FetchLike, FetchResponse, RRType } from '../types.ts';
 import { checkAnswerSection } from './answer-check.ts';
 import { base64url, decodeResponse, encodeQuery, type DecodedResponse } from './wire.ts';
@@ -119,23 +120,16 @@ export async function exchange(url: string, name: string, type: RRType, options:
   if (signal?.aborted) return { kind: 'aborted' };
   const host = hostOf(url);
   const controller = new AbortController();
-  let timedOut = false;
   // A promise that settles when this exchange is abandoned, so a fetch implementation that
   // ignores its signal still cannot hold us past the timeout.
   let abandon: () => void = () => undefined;
   const abandoned = new Promise<'abandoned'>((resolve) => {
     abandon = () => resolve('abandoned');
   });
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const limit = limitTime(options.timeoutMs, signal, () => {
     controller.abort();
     abandon();
-  }, options.timeoutMs);
-  const onCallerAbort = () => {
-    controller.abort();
-    abandon();
-  };
-  signal?.addEventListener('abort', onCallerAbort, { once: true });
+  });
 
   const work = async (): Promise<Exchange> => {
     const request = requestFor(url, encodeQuery(name, type), options.method, controller.signal);
@@ -158,14 +152,13 @@ export async function exchange(url: string, name: string, type: RRType, options:
     const outcome = await Promise.race([work(), abandoned]);
     if (outcome !== 'abandoned') return outcome;
   } catch (e) {
-    if (!signal?.aborted && !timedOut) {
+    if (!signal?.aborted && !limit.timedOut) {
       const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
       const reason = e instanceof Error ? e.message : 'unknown failure';
       return { kind: 'error', url, error: `${host} could not be reached: ${reason}${cause}.` };
     }
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onCallerAbort);
+    limit.dispose();
   }
   if (signal?.aborted) return { kind: 'aborted' };
   return { kind: 'timeout', url, error: `${host} did not answer within ${options.timeoutMs} ms.` };

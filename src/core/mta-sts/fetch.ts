@@ -3,6 +3,7 @@
 // time. `fetch` is injected (src/core is pure); the browser's fetch enforces WebPKI (s3.3).
 import type { Diagnostic, FetchLike, FetchResponse } from '../types.ts';
 import { readAtMost } from '../read-body.ts';
+import { limitTime } from '../time-limit.ts';
 import { capAtWord } from '../text.ts';
 import { capText, quote } from './limits.ts';
 
@@ -47,19 +48,13 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
   // One controller for the caller's signal and the timeout. Every await races `stopped`, so a
   // fetch or a body stream that ignores the signal still cannot outlive the timeout.
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const forwardAbort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  const limit = limitTime(timeoutMs, options.signal, () => controller.abort());
   const stopped = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
   });
   stopped.catch(() => undefined);
   const interrupted = (): PolicyFetchResult =>
-    timedOut
+    limit.timedOut
       ? fail('timeout', `The policy host did not send the policy within ${Math.round(timeoutMs / 100) / 10} s.`)
       : fail('network', 'The policy fetch was cancelled.', 'mta-sts.fetch.aborted');
 
@@ -101,8 +96,7 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
   } catch (error) {
     return fail('network', `The policy fetch failed (${describeError(error)}).`);
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', forwardAbort);
+    limit.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 // Lookup service benchmark (`npm run bench -- service`). The service runs as its own process,
-// started the way an administrator starts it; the DoH server and the policy hosts run in a
+// started the way an administrator starts it (test/support/service-process.ts); the DoH server and the policy hosts run in a
 // worker thread (service-world-worker.ts) on 127.0.0.88; the load comes from this thread.
 //
 // - cold batch: one POST with the bench scenario's 20 domains (MTA-STS enforce, half on a shared
@@ -21,21 +21,17 @@
 //   request at a time, no delay), with the default cache bounds; also the live heap after a full
 //   collection, and the same run with --max-old-space-size=256 (V8 keeps collected heap mapped
 //   when allowed to grow; a limit makes it collect sooner).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import { spawnService } from '../test/support/service-process.ts';
 import { BENCH_DOMAINS, benchDomain } from './scenario.ts';
 import { memDomain, startBenchWorld, WARM_DOMAINS, warmDomain, type World } from './service-world.ts';
 
 const WORLD_LOOPBACK = 88;
 const SERVICE_HOST = '127.0.0.89';
-const ROOT = join(import.meta.dirname, '..');
-/** How the service is started: the command an administrator runs (the built CLI bundle, no TypeScript loader). */
-const SERVE = [join(ROOT, 'bin/intransit.mjs'), 'serve'];
 
 interface Service {
   url: string;
@@ -51,24 +47,16 @@ const HEAP_REPORT = ['--expose-gc', '--import', `data:text/javascript,${encodeUR
 )}`];
 
 async function startService(world: World, nodeFlags: string[] = [], resolver = world.dohUrl): Promise<Service> {
-  const child = spawn(process.execPath, [...nodeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', resolver, '--allow-special-use-names',
-    '--allow-egress', `${world.ip}/32`, '--rate-limit', '0', '--timeout', '5000'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const heapReports: ((bytes: number) => void)[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    const bytes = /^heapUsed (\d+)$/.exec(line);
-    if (bytes) heapReports.shift()?.(Number(bytes[1]));
-    else process.stderr.write(`${line}\n`);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { event?: string; url?: string };
-      if (entry.event === 'listening' && entry.url) resolve(entry.url);
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited (${code})`)));
+  const { url, child } = await spawnService(['--listen', `${SERVICE_HOST}:0`, '--resolver', resolver, '--allow-special-use-names',
+    '--allow-egress', `${world.ip}/32`, '--rate-limit', '0', '--timeout', '5000'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
+    nodeFlags: [...nodeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    onStderrLine: (line) => {
+      const bytes = /^heapUsed (\d+)$/.exec(line);
+      if (bytes) heapReports.shift()?.(Number(bytes[1]));
+      else process.stderr.write(`${line}\n`);
+    },
   });
   return {
     url,

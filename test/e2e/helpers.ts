@@ -3,13 +3,11 @@
 // NSS) plus the Gmail-like app served as https://mail.google.com/, the built extension in real
 // Chromium, and ways to read what a user sees: the inline badge (inside a CLOSED shadow root,
 // read through CDP), the toolbar button's badge text and title, and the real popup.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CDPSession, Locator, Page, Worker } from 'playwright-core';
 import { launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { spawnService } from '../support/service-process.ts';
 import { makeTempDir, writeTempFile } from '../support/tmp.ts';
 import { scenarioZone, startWorld, type World } from '../support/world.ts';
 
@@ -383,26 +381,13 @@ export async function startLookupService(options: {
   port?: number;
 }): Promise<LookupServiceProcess> {
   const dir = makeTempDir('service-');
-  const child = spawn(process.execPath, [
-    resolve('bin/intransit.mjs'), 'serve',
+  const { url, child, logs, exited } = await spawnService([
     '--listen', `${options.host}:${options.port ?? 0}`,
     '--tls-cert', writeTempFile('cert.pem', options.cert.cert, dir), '--tls-key', writeTempFile('key.pem', options.cert.key, dir),
     '--tokens-file', writeTempFile('tokens', `${options.token}\n`, dir),
     '--resolver', options.world.doh.url, '--allow-egress', `${options.world.ip}/32`, '--allow-special-use-names',
     '--name', options.name, '--timeout', '3000',
-  ], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: options.world.caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const url = await new Promise<string>((done, fail) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (entry.event === 'listening') done(entry.url as string);
-    });
-    void exited.then((code) => fail(new Error(`intransit serve exited (${code}): ${stderr}`)));
-  });
+  ], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: options.world.caFile } });
   return {
     url,
     host: options.host,

@@ -9,12 +9,11 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnService, type ServiceProcess } from '../support/service-process.ts';
 import { makeTempDir } from '../support/tmp.ts';
 import { POLICY_PATH, scenarioZone, startWorld, type World } from '../support/world.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-/** How the service is started: the command an administrator runs (the built CLI bundle, no TypeScript loader). */
-const SERVE = [join(ROOT, 'bin/intransit.mjs'), 'serve'];
 const SERVICE_HOST = '127.0.0.86';
 const OTHER_CLIENT = '127.0.0.87'; // the rate-limit test's own client address (its own budget)
 const RATE_LIMIT = 40;
@@ -26,12 +25,7 @@ const processes: ChildProcess[] = [];
 /** Children started in a process group of their own (npm and what it runs). */
 const groups: ChildProcess[] = [];
 
-interface Instance {
-  url: string;
-  child: ChildProcess;
-  logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
+type Instance = ServiceProcess;
 
 async function startRedis(dir: string): Promise<void> {
   const socket = join(dir, 'redis.sock');
@@ -45,26 +39,11 @@ async function startRedis(dir: string): Promise<void> {
 }
 
 async function startInstance(args: string[]): Promise<Instance> {
-  const child = spawn(process.execPath, [...SERVE, '--listen', `${SERVICE_HOST}:0`, '--resolver', world.doh.url, '--allow-special-use-names',
+  return spawnService(['--listen', `${SERVICE_HOST}:0`, '--resolver', world.doh.url, '--allow-special-use-names',
     '--allow-egress', `${world.ip}/32`, '--timeout', '3000', ...args], {
-    cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: world.caFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    onSpawn: (child) => processes.push(child),
   });
-  processes.push(child);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (entry.event === 'listening') resolve(entry.url as string);
-    });
-    void exited.then((code) => reject(new Error(`intransit serve exited (${code}): ${stderr}`)));
-  });
-  return { url, child, logs, exited };
 }
 
 /** POST /v1/assess over node:http, optionally from a chosen local address. */

@@ -5,6 +5,7 @@
 // WHATWG ReadableStream over a Node Readable (a consumer that stops reading stops the download:
 // TCP or HTTP/2 flow control is the backpressure).
 import type { Readable } from 'node:stream';
+import { readAtMost } from '../core/read-body.ts';
 import type { FetchResponse } from '../core/types.ts';
 
 /** Statuses whose responses have no body (Fetch standard "null body status"). */
@@ -134,22 +135,9 @@ export class NodeResponse implements FetchResponse {
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
     if (this.body === null) return new ArrayBuffer(0);
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    const reader = this.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
-    }
-    const whole = new Uint8Array(length);
-    let at = 0;
-    for (const chunk of chunks) {
-      whole.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return whole.buffer;
+    // No limit here: the callers that need one read `body` with readAtMost themselves.
+    const bytes = await readAtMost(this.body, Number.POSITIVE_INFINITY);
+    return (bytes as Uint8Array).buffer as ArrayBuffer;
   }
   async text(): Promise<string> {
     return new TextDecoder().decode(await this.arrayBuffer());
